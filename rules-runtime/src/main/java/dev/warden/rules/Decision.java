@@ -1,0 +1,206 @@
+package dev.warden.rules;
+
+import dev.warden.rules.match.JsonSlice;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of evaluating one action: the verdict, the rules that produced it, why, and which
+ * policy version decided. Also the evaluating thread's scratch space.
+ *
+ * <p>Mutable and reusable, like {@link Action}: the agent keeps one per thread and the
+ * {@link Evaluator} refills it, so evaluation allocates nothing. Confined to one thread.
+ */
+public final class Decision {
+    Verdict verdict;
+    Verdict wouldDecide;
+    boolean defaulted;
+    String reason;
+    RuleTable table;
+    long timeMillis;
+
+    Rule[] decisive = new Rule[8];
+    int decisiveCount;
+    Rule[] matched = new Rule[8];
+    int matchedCount;
+    Rule[] pending = new Rule[4];
+    int pendingCount;
+
+    // scratch
+    Object[] candidates = new Object[16];
+    int[] stamps = new int[16];
+    int epoch;
+    final JsonSlice json = new JsonSlice();
+
+    void begin(RuleTable t) {
+        table = t;
+        verdict = null;
+        wouldDecide = null;
+        defaulted = false;
+        reason = null;
+        decisiveCount = 0;
+        matchedCount = 0;
+        pendingCount = 0;
+        if (stamps.length < t.maxEntries) {
+            stamps = new int[t.maxEntries];
+            candidates = new Object[t.maxEntries];
+            epoch = 0;
+        }
+        if (++epoch >= Integer.MAX_VALUE - 4) {
+            java.util.Arrays.fill(stamps, 0);
+            epoch = 1;
+        }
+    }
+
+    void addMatched(Rule r) {
+        if (matchedCount == matched.length) {
+            matched = java.util.Arrays.copyOf(matched, matchedCount * 2);
+        }
+        // keep policy order (insertion sort; lists are short)
+        int i = matchedCount++;
+        while (i > 0 && matched[i - 1].index > r.index) {
+            matched[i] = matched[i - 1];
+            i--;
+        }
+        matched[i] = r;
+    }
+
+    void addPending(Rule r) {
+        if (pendingCount == pending.length) {
+            pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
+        }
+        pending[pendingCount++] = r;
+    }
+
+    void addDecisive(Rule r) {
+        if (decisiveCount == decisive.length) {
+            decisive = java.util.Arrays.copyOf(decisive, decisiveCount * 2);
+        }
+        decisive[decisiveCount++] = r;
+    }
+
+    /** What is enforced. */
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    /** What would have been enforced had every monitor rule (and a monitor policy) been enforced. */
+    public Verdict wouldDecide() {
+        return wouldDecide;
+    }
+
+    /** True when no rule applied and the policy's default decided. */
+    public boolean defaulted() {
+        return defaulted;
+    }
+
+    /** One line: why. */
+    public String reason() {
+        return reason;
+    }
+
+    public long timeMillis() {
+        return timeMillis;
+    }
+
+    /** The rules that produced {@link #verdict()} (none when the default decided). */
+    public int decisiveCount() {
+        return decisiveCount;
+    }
+
+    public Rule decisive(int i) {
+        return decisive[i];
+    }
+
+    /** Every rule that applied, enforced or monitored, in policy order. */
+    public int matchedCount() {
+        return matchedCount;
+    }
+
+    public Rule matched(int i) {
+        return matched[i];
+    }
+
+    /** The rule whose reason and approval settings speak for this decision, or null. */
+    public Rule primaryRule() {
+        return decisiveCount > 0 ? decisive[0] : null;
+    }
+
+    public Policy policy() {
+        return table == null ? null : table.policy;
+    }
+
+    public Rule.Approval approval() {
+        for (int i = 0; i < decisiveCount; i++) {
+            if (decisive[i].action == Verdict.ESCALATE) {
+                return decisive[i].approval;
+            }
+        }
+        return Rule.Approval.DEFAULT;
+    }
+
+    /** Rule ids that produced the verdict (allocates; for evidence and printing). */
+    public List<String> ruleIds() {
+        List<String> ids = new ArrayList<>(decisiveCount);
+        for (int i = 0; i < decisiveCount; i++) {
+            ids.add(decisive[i].id);
+        }
+        return ids;
+    }
+
+    /** Ids of every rule that applied (allocates). */
+    public List<String> matchedIds() {
+        List<String> ids = new ArrayList<>(matchedCount);
+        for (int i = 0; i < matchedCount; i++) {
+            ids.add(matched[i].id);
+        }
+        return ids;
+    }
+
+    /** The union of the controls of the decisive rules, in order (allocates). */
+    public List<String> controls() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < decisiveCount; i++) {
+            for (String c : decisive[i].controls) {
+                if (!out.contains(c)) {
+                    out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The message a blocked caller (and the model) sees: {@code Blocked by policy <rule>: <reason>}. */
+    public String blockMessage() {
+        Rule r = primaryRule();
+        return "Blocked by policy " + (r == null ? "default" : r.id) + ": " + reason;
+    }
+
+    /** Copies the result (not the scratch) of another decision. */
+    public Decision copyFrom(Decision o) {
+        verdict = o.verdict;
+        wouldDecide = o.wouldDecide;
+        defaulted = o.defaulted;
+        reason = o.reason;
+        table = o.table;
+        timeMillis = o.timeMillis;
+        decisiveCount = 0;
+        matchedCount = 0;
+        pendingCount = 0;
+        for (int i = 0; i < o.decisiveCount; i++) {
+            addDecisive(o.decisive[i]);
+        }
+        for (int i = 0; i < o.matchedCount; i++) {
+            addMatched(o.matched[i]);
+        }
+        for (int i = 0; i < o.pendingCount; i++) {
+            addPending(o.pending[i]);
+        }
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return verdict + (decisiveCount > 0 ? " " + ruleIds() : defaulted ? " (default)" : "") + (wouldDecide != verdict ? " would " + wouldDecide : "");
+    }
+}

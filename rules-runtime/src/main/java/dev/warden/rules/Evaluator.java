@@ -1,0 +1,198 @@
+package dev.warden.rules;
+
+import dev.warden.rules.state.SessionState;
+import dev.warden.rules.state.SessionStore;
+import dev.warden.rules.state.SlidingWindow;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides actions against the installed policy.
+ *
+ * <p>Hot path: {@link #evaluate} is lock-free and allocation-free. It reads the current
+ * {@link RuleTable} once through a volatile reference (a hot swap by {@link #install} is seen
+ * whole or not at all), visits only the rules the table's index offers for the action, and
+ * writes its result into the caller's reusable {@link Decision}. Stateless rules touch no shared
+ * mutable state; {@code after} reads a session bit set; {@code limit} uses a lock-free sliding
+ * window. Shared session state is only written when an action goes ahead and matters to a
+ * stateful rule. Any number of threads may evaluate at once.
+ *
+ * <p>Semantics (DESIGN.md): every rule whose match (and after, and limit) holds applies; the most
+ * restrictive action wins; with none, the default decides. Monitor rules never change what is
+ * enforced; {@link Decision#wouldDecide()} says what would have happened had they been enforced.
+ * A {@code limit} counts only calls that went ahead and applies only to the call that exceeds it.
+ */
+public final class Evaluator {
+    private volatile RuleTable table;
+    private final SessionStore sessions;
+    private final LongSupplier clock;
+
+    public Evaluator(Policy policy) {
+        this(policy, new SessionStore(), System::currentTimeMillis);
+    }
+
+    public Evaluator(Policy policy, SessionStore sessions, LongSupplier clock) {
+        this.sessions = sessions;
+        this.clock = clock;
+        install(policy);
+    }
+
+    /** Compiles and atomically publishes a new policy; evaluations in flight finish on the old one. */
+    public void install(Policy policy) {
+        this.table = RuleTable.compile(policy, sessions.registry());
+    }
+
+    public Policy policy() {
+        return table.policy;
+    }
+
+    public RuleTable table() {
+        return table;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    /** Evaluates {@code a} and fills {@code d}; returns {@code d}. */
+    public Decision evaluate(Action a, Decision d) {
+        RuleTable t = table;
+        d.begin(t);
+        long now = a.timeMillis != 0 ? a.timeMillis : clock.getAsLong();
+        d.timeMillis = now;
+        if (a.kind == Kind.HTTP && !a.regionResolved) {
+            a.region = t.regionOf(a.host);
+            a.regionResolved = true;
+        }
+        int n = t.collectRules(a, d.candidates, d.stamps, d.epoch);
+        SessionState session = null;
+        for (int i = 0; i < n; i++) {
+            Rule r = (Rule) d.candidates[i];
+            if (!r.match.matches(a, d.json)) {
+                continue;
+            }
+            if (r.after != null) {
+                if (session == null) {
+                    session = sessions.find(a.session);
+                }
+                if (session == null || !session.hasSeen(t.afterSlot[r.index])) {
+                    continue;
+                }
+            }
+            if (r.limit != null && !window(t, r, a, now).isFull(now)) {
+                d.addPending(r);
+                continue;
+            }
+            d.addMatched(r);
+        }
+        decide(t, d);
+        if (d.verdict.proceeds() && d.pendingCount > 0) {
+            acquireLimits(t, a, d, now);
+        }
+        if (d.verdict.proceeds()) {
+            remember(t, a, d, now);
+        }
+        return d;
+    }
+
+    /**
+     * An escalated call was approved and goes ahead: count it in its rate limits (including the
+     * limit that escalated it) and remember it for sequence rules.
+     */
+    public void approved(Action a, Decision d) {
+        RuleTable t = d.table;
+        long now = d.timeMillis;
+        for (int i = 0; i < d.pendingCount; i++) {
+            window(t, d.pending[i], a, now).forceAcquire(now);
+        }
+        for (int i = 0; i < d.matchedCount; i++) {
+            Rule r = d.matched[i];
+            if (r.limit != null) {
+                window(t, r, a, now).forceAcquire(now);
+            }
+        }
+        remember(t, a, d, now);
+    }
+
+    private void decide(RuleTable t, Decision d) {
+        Policy p = t.policy;
+        Verdict enforced = null;
+        Verdict would = null;
+        for (int i = 0; i < d.matchedCount; i++) {
+            Rule r = d.matched[i];
+            would = r.action.max(would);
+            if (r.mode == Mode.ENFORCE) {
+                enforced = r.action.max(enforced);
+            }
+        }
+        d.wouldDecide = would == null ? p.defaultVerdict : would;
+        d.defaulted = enforced == null;
+        Verdict v = enforced == null ? p.defaultVerdict : enforced;
+        if (p.mode == Mode.MONITOR) {
+            v = Verdict.ALLOW;
+        }
+        d.verdict = v;
+        d.decisiveCount = 0;
+        if (!d.defaulted) {
+            for (int i = 0; i < d.matchedCount; i++) {
+                Rule r = d.matched[i];
+                if (r.mode == Mode.ENFORCE && r.action == enforced) {
+                    d.addDecisive(r);
+                }
+            }
+        }
+        d.reason = d.decisiveCount > 0 ? d.decisive[0].reason
+                : d.matchedCount > 0 ? "monitored: " + d.matched[0].reason
+                : p.defaultVerdict == Verdict.DENY ? DEFAULT_DENY : DEFAULT_ALLOW;
+    }
+
+    private static final String DEFAULT_DENY = "no rule allows this action (policy default: deny)";
+    private static final String DEFAULT_ALLOW = "no rule applies (policy default: allow)";
+
+    private void acquireLimits(RuleTable t, Action a, Decision d, long now) {
+        for (int i = 0; i < d.pendingCount; i++) {
+            Rule r = d.pending[i];
+            if (!window(t, r, a, now).tryAcquire(now)) {
+                // another thread took the last slot between our check and now: the limit applies
+                d.addMatched(r);
+                System.arraycopy(d.pending, i + 1, d.pending, i, d.pendingCount - i - 1);
+                d.pendingCount--;
+                decide(t, d);
+                if (!d.verdict.proceeds()) {
+                    return;
+                }
+                i--;
+            }
+        }
+        d.pendingCount = 0;
+    }
+
+    private SlidingWindow window(RuleTable t, Rule r, Action a, long now) {
+        SessionState owner = r.limit.scope() == Rule.Scope.AGENT ? sessions.agent()
+                : sessions.get(r.limit.scope() == Rule.Scope.PRINCIPAL ? principalKey(a) : a.session, now);
+        return owner.window(t.limitSlot[r.index], r.limit.max(), r.limit.perMillis());
+    }
+
+    private static String principalKey(Action a) {
+        return a.principal == null ? "principal:" : "principal:" + a.principal;
+    }
+
+    /** Records, in the action's session, each {@code after} condition this action satisfies. */
+    private void remember(RuleTable t, Action a, Decision d, long now) {
+        if (!t.hasConditions) {
+            return;
+        }
+        // re-use the scratch: the rule candidates are no longer needed
+        int epoch = ++d.epoch;
+        int n = t.collectConditions(a, d.candidates, d.stamps, epoch);
+        SessionState session = null;
+        for (int i = 0; i < n; i++) {
+            RuleTable.Condition c = (RuleTable.Condition) d.candidates[i];
+            if (c.predicate.matches(a, d.json)) {
+                if (session == null) {
+                    session = sessions.get(a.session, now);
+                }
+                session.markSeen(c.slot);
+            }
+        }
+    }
+}

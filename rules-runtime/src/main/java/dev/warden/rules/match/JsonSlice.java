@@ -1,0 +1,374 @@
+package dev.warden.rules.match;
+
+/**
+ * A view of one value inside a JSON text, found by {@link #find}: the tool arguments are read in
+ * place, without building a tree or allocating. A string value with escapes is decoded into a
+ * buffer owned by this slice; everything else is a window on the source text.
+ *
+ * <p>Not thread-safe: each evaluating thread owns its slice (it lives in the thread's
+ * {@code Decision}).
+ */
+public final class JsonSlice implements CharSequence {
+    public enum Type { STRING, NUMBER, TRUE, FALSE, NULL, OBJECT, ARRAY }
+
+    private String src;
+    private int start;
+    private int end;
+    private Type type;
+    private final StringBuilder decoded = new StringBuilder(64);
+    private boolean useDecoded;
+
+    public Type type() {
+        return type;
+    }
+
+    /**
+     * Finds the value at {@code path} (object keys, or decimal indexes into arrays) in
+     * {@code json}; returns false when the text is absent, not JSON, or has no such value.
+     */
+    public boolean find(String json, String[] path) {
+        if (json == null) {
+            return false;
+        }
+        try {
+            int i = skipWs(json, 0);
+            for (String seg : path) {
+                if (i >= json.length()) {
+                    return false;
+                }
+                char c = json.charAt(i);
+                if (c == '{') {
+                    i = member(json, i, seg);
+                } else if (c == '[') {
+                    i = element(json, i, seg);
+                } else {
+                    return false;
+                }
+                if (i < 0) {
+                    return false;
+                }
+            }
+            return value(json, i);
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    /** The value as a number, or NaN when it is neither a number nor a string holding one. */
+    public double number() {
+        if (type == Type.NUMBER || type == Type.STRING) {
+            return parseNumber(this, 0, length());
+        }
+        return Double.NaN;
+    }
+
+    private boolean value(String json, int i) {
+        src = json;
+        useDecoded = false;
+        char c = json.charAt(i);
+        switch (c) {
+            case '"': {
+                int j = i + 1;
+                boolean escaped = false;
+                while (true) {
+                    char d = json.charAt(j);
+                    if (d == '"') {
+                        break;
+                    }
+                    if (d == '\\') {
+                        escaped = true;
+                        j += 2;
+                    } else {
+                        j++;
+                    }
+                }
+                type = Type.STRING;
+                start = i + 1;
+                end = j;
+                if (escaped) {
+                    decode(json, start, end);
+                }
+                return true;
+            }
+            case '{':
+                type = Type.OBJECT;
+                start = i;
+                end = skipValue(json, i);
+                return true;
+            case '[':
+                type = Type.ARRAY;
+                start = i;
+                end = skipValue(json, i);
+                return true;
+            case 't':
+                type = Type.TRUE;
+                start = i;
+                end = i + 4;
+                return true;
+            case 'f':
+                type = Type.FALSE;
+                start = i;
+                end = i + 5;
+                return true;
+            case 'n':
+                type = Type.NULL;
+                start = i;
+                end = i + 4;
+                return true;
+            default:
+                type = Type.NUMBER;
+                start = i;
+                end = skipValue(json, i);
+                return true;
+        }
+    }
+
+    private void decode(String s, int from, int to) {
+        decoded.setLength(0);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c != '\\') {
+                decoded.append(c);
+                continue;
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'n': decoded.append('\n'); break;
+                case 't': decoded.append('\t'); break;
+                case 'r': decoded.append('\r'); break;
+                case 'b': decoded.append('\b'); break;
+                case 'f': decoded.append('\f'); break;
+                case 'u':
+                    decoded.append((char) Integer.parseInt(s, i + 1, i + 5, 16));
+                    i += 4;
+                    break;
+                default: decoded.append(e);
+            }
+        }
+        useDecoded = true;
+    }
+
+    /** Index of the value of member {@code key} in the object at {@code i}, or -1. */
+    private static int member(String s, int i, String key) {
+        i = skipWs(s, i + 1);
+        while (i < s.length() && s.charAt(i) != '}') {
+            int keyStart = i + 1;
+            int keyEnd = skipString(s, i) - 1;
+            boolean same = keyEquals(s, keyStart, keyEnd, key);
+            i = skipWs(s, keyEnd + 1);
+            i = skipWs(s, i + 1); // ':'
+            if (same) {
+                return i;
+            }
+            i = skipWs(s, skipValue(s, i));
+            if (i < s.length() && s.charAt(i) == ',') {
+                i = skipWs(s, i + 1);
+            }
+        }
+        return -1;
+    }
+
+    private static int element(String s, int i, String index) {
+        int want = 0;
+        for (int k = 0; k < index.length(); k++) {
+            char c = index.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            want = want * 10 + (c - '0');
+        }
+        i = skipWs(s, i + 1);
+        int n = 0;
+        while (i < s.length() && s.charAt(i) != ']') {
+            if (n == want) {
+                return i;
+            }
+            i = skipWs(s, skipValue(s, i));
+            if (i < s.length() && s.charAt(i) == ',') {
+                i = skipWs(s, i + 1);
+            }
+            n++;
+        }
+        return -1;
+    }
+
+    private static boolean keyEquals(String s, int from, int to, String key) {
+        if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
+            return to - from == key.length() && s.regionMatches(from, key, 0, key.length());
+        }
+        int k = 0;
+        for (int i = from; i < to; i++, k++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                char e = s.charAt(++i);
+                if (e == 'u') {
+                    c = (char) Integer.parseInt(s, i + 1, i + 5, 16);
+                    i += 4;
+                } else {
+                    c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+                }
+            }
+            if (k >= key.length() || key.charAt(k) != c) {
+                return false;
+            }
+        }
+        return k == key.length();
+    }
+
+    private static int skipWs(String s, int i) {
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** Index just past the string starting at {@code i} (which is a quote). */
+    private static int skipString(String s, int i) {
+        int j = i + 1;
+        while (true) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                return j + 1;
+            }
+            j += c == '\\' ? 2 : 1;
+        }
+    }
+
+    /** Index just past the value starting at {@code i}. */
+    private static int skipValue(String s, int i) {
+        char c = s.charAt(i);
+        if (c == '"') {
+            return skipString(s, i);
+        }
+        if (c == '{' || c == '[') {
+            int depth = 0;
+            int j = i;
+            while (j < s.length()) {
+                char d = s.charAt(j);
+                if (d == '"') {
+                    j = skipString(s, j);
+                    continue;
+                }
+                if (d == '{' || d == '[') {
+                    depth++;
+                } else if (d == '}' || d == ']') {
+                    depth--;
+                    if (depth == 0) {
+                        return j + 1;
+                    }
+                }
+                j++;
+            }
+            return j;
+        }
+        int j = i;
+        while (j < s.length()) {
+            char d = s.charAt(j);
+            if (d == ',' || d == '}' || d == ']' || d == ' ' || d == '\n' || d == '\r' || d == '\t') {
+                break;
+            }
+            j++;
+        }
+        return j;
+    }
+
+    /**
+     * Parses a decimal number from a character range without allocating (plain
+     * {@code -12.50} forms); exponent forms fall back to {@link Double#parseDouble}. NaN when the
+     * text is not a number.
+     */
+    public static double parseNumber(CharSequence s, int from, int to) {
+        if (s == null) {
+            return Double.NaN;
+        }
+        while (from < to && s.charAt(from) == ' ') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) == ' ') {
+            to--;
+        }
+        if (from >= to) {
+            return Double.NaN;
+        }
+        int i = from;
+        boolean neg = false;
+        if (s.charAt(i) == '-' || s.charAt(i) == '+') {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        long mant = 0;
+        int digits = 0;
+        int scale = 0;
+        boolean dot = false;
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits < 18) {
+                    mant = mant * 10 + (c - '0');
+                    digits++;
+                    if (dot) {
+                        scale++;
+                    }
+                } else if (!dot) {
+                    return slowParse(s, from, to);
+                }
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else if (c == 'e' || c == 'E') {
+                return slowParse(s, from, to);
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (digits == 0) {
+            return Double.NaN;
+        }
+        double v = mant;
+        if (scale > 0) {
+            v = v / POW10[scale];
+        }
+        return neg ? -v : v;
+    }
+
+    private static final double[] POW10 = new double[19];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+    }
+
+    private static double slowParse(CharSequence s, int from, int to) {
+        try {
+            return Double.parseDouble(s.subSequence(from, to).toString());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public int length() {
+        return useDecoded ? decoded.length() : end - start;
+    }
+
+    @Override
+    public char charAt(int index) {
+        return useDecoded ? decoded.charAt(index) : src.charAt(start + index);
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+        return toString().substring(from, to);
+    }
+
+    @Override
+    public String toString() {
+        return useDecoded ? decoded.toString() : src.substring(start, end);
+    }
+}
