@@ -9,7 +9,9 @@ import java.util.List;
  * policy version decided. Also the evaluating thread's scratch space.
  *
  * <p>Mutable and reusable, like {@link Action}: the agent keeps one per thread and the
- * {@link Evaluator} refills it, so evaluation allocates nothing. Confined to one thread.
+ * {@link Evaluator} refills it, so evaluation allocates nothing. Confined to one thread. A
+ * call still in flight (waiting for an approver, or whose budget reservation may have to be
+ * released) needs its own Decision: nested calls on the same thread must not reuse it.
  */
 public final class Decision {
     Verdict verdict;
@@ -26,6 +28,17 @@ public final class Decision {
     Rule[] pending = new Rule[4];
     int pendingCount;
 
+    Rule[] pendingBudget = new Rule[2];
+    long[] pendingCents = new long[2];
+    int pendingBudgetCount;
+    /** Budget reservations this decision made: released if the call provably had no effect. */
+    Rule[] reserved = new Rule[2];
+    long[] reservedCents = new long[2];
+    int reservedCount;
+    String principalKey;
+    /** True when a requires rule applied because the session's history was evicted (fail closed). */
+    boolean stateLost;
+
     // scratch
     Object[] candidates = new Object[16];
     int[] stamps = new int[16];
@@ -41,6 +54,10 @@ public final class Decision {
         decisiveCount = 0;
         matchedCount = 0;
         pendingCount = 0;
+        pendingBudgetCount = 0;
+        reservedCount = 0;
+        principalKey = null;
+        stateLost = false;
         if (stamps.length < t.maxEntries) {
             stamps = new int[t.maxEntries];
             candidates = new Object[t.maxEntries];
@@ -70,6 +87,41 @@ public final class Decision {
             pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
         }
         pending[pendingCount++] = r;
+    }
+
+    void addPendingBudget(Rule r, long cents) {
+        if (pendingBudgetCount == pendingBudget.length) {
+            pendingBudget = java.util.Arrays.copyOf(pendingBudget, pendingBudgetCount * 2);
+            pendingCents = java.util.Arrays.copyOf(pendingCents, pendingBudgetCount * 2);
+        }
+        pendingBudget[pendingBudgetCount] = r;
+        pendingCents[pendingBudgetCount++] = cents;
+    }
+
+    void addReserved(Rule r, long cents) {
+        if (reservedCount == reserved.length) {
+            reserved = java.util.Arrays.copyOf(reserved, reservedCount * 2);
+            reservedCents = java.util.Arrays.copyOf(reservedCents, reservedCount * 2);
+        }
+        reserved[reservedCount] = r;
+        reservedCents[reservedCount++] = cents;
+    }
+
+    /** True when a {@code requires} rule failed closed because the session's state had been evicted. */
+    public boolean stateLost() {
+        return stateLost;
+    }
+
+    /**
+     * The modify rules to apply, in policy order (when {@link #verdict()} is MODIFY); the agent
+     * applies each rule's {@link Rule#modify} in turn.
+     */
+    public int modifyCount() {
+        return verdict == Verdict.MODIFY ? decisiveCount : 0;
+    }
+
+    public Modify modify(int i) {
+        return decisive[i].modify;
     }
 
     void addDecisive(Rule r) {
@@ -196,6 +248,16 @@ public final class Decision {
         for (int i = 0; i < o.pendingCount; i++) {
             addPending(o.pending[i]);
         }
+        pendingBudgetCount = 0;
+        for (int i = 0; i < o.pendingBudgetCount; i++) {
+            addPendingBudget(o.pendingBudget[i], o.pendingCents[i]);
+        }
+        reservedCount = 0;
+        for (int i = 0; i < o.reservedCount; i++) {
+            addReserved(o.reserved[i], o.reservedCents[i]);
+        }
+        principalKey = o.principalKey;
+        stateLost = o.stateLost;
         return this;
     }
 

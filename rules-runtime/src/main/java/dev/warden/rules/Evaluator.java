@@ -1,6 +1,8 @@
 package dev.warden.rules;
 
+import dev.warden.rules.state.BudgetWindow;
 import dev.warden.rules.state.SessionState;
+import dev.warden.rules.state.Sightings;
 import dev.warden.rules.state.SessionStore;
 import dev.warden.rules.state.SlidingWindow;
 import java.util.function.LongSupplier;
@@ -70,6 +72,12 @@ public final class Evaluator {
             if (!r.match.matches(a, d.json)) {
                 continue;
             }
+            if (r.when != null && !r.when.contains(now)) {
+                continue;
+            }
+            if (r.requires != null && predecessorSeen(t, r, a, d, now)) {
+                continue;
+            }
             if (r.after != null) {
                 if (session == null) {
                     session = sessions.find(a.session);
@@ -82,11 +90,25 @@ public final class Evaluator {
                 d.addPending(r);
                 continue;
             }
+            if (r.budget != null) {
+                // an amount that cannot be read cannot be accounted: the rule applies (fail closed)
+                double amount = d.json.find(a.args, r.budget.path()) ? d.json.number() : Double.NaN;
+                if (!Double.isNaN(amount)) {
+                    long cents = BudgetWindow.cents(Math.max(0, amount));
+                    if (!budget(t, r, a, d, now).wouldExceed(cents, now)) {
+                        d.addPendingBudget(r, cents);
+                        continue;
+                    }
+                }
+            }
             d.addMatched(r);
         }
         decide(t, d);
         if (d.verdict.proceeds() && d.pendingCount > 0) {
             acquireLimits(t, a, d, now);
+        }
+        if (d.verdict.proceeds() && d.pendingBudgetCount > 0) {
+            reserveBudgets(t, a, d, now);
         }
         if (d.verdict.proceeds()) {
             remember(t, a, d, now);
@@ -109,8 +131,91 @@ public final class Evaluator {
             if (r.limit != null) {
                 window(t, r, a, now).forceAcquire(now);
             }
+            if (r.budget != null && d.json.find(a.args, r.budget.path())) {
+                double amount = d.json.number();
+                if (!Double.isNaN(amount)) {
+                    long cents = BudgetWindow.cents(Math.max(0, amount));
+                    budget(t, r, a, d, now).forceReserve(cents, now);
+                    d.addReserved(r, cents);
+                }
+            }
         }
+        for (int i = 0; i < d.pendingBudgetCount; i++) {
+            budget(t, d.pendingBudget[i], a, d, now).forceReserve(d.pendingCents[i], now);
+            d.addReserved(d.pendingBudget[i], d.pendingCents[i]);
+        }
+        d.pendingBudgetCount = 0;
         remember(t, a, d, now);
+    }
+
+    /**
+     * The call provably had no effect (refused by an approver, or failed before any byte left
+     * the process): give back the budget it reserved. A call that may have had an effect (timed
+     * out after sending) keeps its reservation: do not call this for it.
+     */
+    public void release(Action a, Decision d) {
+        RuleTable t = d.table;
+        long now = clock.getAsLong();
+        for (int i = 0; i < d.reservedCount; i++) {
+            budget(t, d.reserved[i], a, d, d.timeMillis).release(d.reservedCents[i], d.timeMillis, Math.max(now, d.timeMillis));
+        }
+        d.reservedCount = 0;
+    }
+
+    private void reserveBudgets(RuleTable t, Action a, Decision d, long now) {
+        for (int i = 0; i < d.pendingBudgetCount; i++) {
+            Rule r = d.pendingBudget[i];
+            long cents = d.pendingCents[i];
+            if (budget(t, r, a, d, now).tryReserve(cents, now)) {
+                d.addReserved(r, cents);
+                continue;
+            }
+            // another call took the rest of the budget since our check: the budget rule applies
+            d.addMatched(r);
+            decide(t, d);
+            if (!d.verdict.proceeds()) {
+                // give back what this call reserved so far; the rule's action decides (e.g. escalate, then approved() reserves)
+                for (int k = 0; k < d.reservedCount; k++) {
+                    budget(t, d.reserved[k], a, d, now).release(d.reservedCents[k], now, now);
+                }
+                d.reservedCount = 0;
+                // keep the budgets not yet reserved pending, for an approval
+                System.arraycopy(d.pendingBudget, i + 1, d.pendingBudget, 0, d.pendingBudgetCount - i - 1);
+                System.arraycopy(d.pendingCents, i + 1, d.pendingCents, 0, d.pendingBudgetCount - i - 1);
+                d.pendingBudgetCount -= i + 1;
+                return;
+            }
+        }
+        d.pendingBudgetCount = 0;
+    }
+
+    private BudgetWindow budget(RuleTable t, Rule r, Action a, Decision d, long now) {
+        SessionState owner = r.budget.scope() == Rule.Scope.AGENT ? sessions.agent()
+                : sessions.get(r.budget.scope() == Rule.Scope.PRINCIPAL ? principalKey(a, d) : a.session, now);
+        return owner.budget(t.budgetSlot[r.index], r.budget.max(), r.budget.perMillis());
+    }
+
+    /** True when the predecessor a requires rule asks for went ahead in this session within the window. */
+    private boolean predecessorSeen(RuleTable t, Rule r, Action a, Decision d, long now) {
+        SessionState s = sessions.find(a.session);
+        if (s == null) {
+            if (sessions.wasEvicted(a.session)) {
+                d.stateLost = true;
+            }
+            return false;
+        }
+        Sightings sg = s.sightingsOrNull(t.requiresSlot[r.index]);
+        if (sg == null) {
+            return false;
+        }
+        CharSequence key = null;
+        if (r.requires.bound()) {
+            if (!d.json.find(a.args, r.requires.currentPath())) {
+                return false;
+            }
+            key = d.json;
+        }
+        return sg.seenWithin(key, now, r.requires.withinMillis());
     }
 
     private void decide(RuleTable t, Decision d) {
@@ -140,7 +245,9 @@ public final class Evaluator {
                 }
             }
         }
-        d.reason = d.decisiveCount > 0 ? d.decisive[0].reason
+        d.reason = d.stateLost && d.decisiveCount > 0 && d.decisive[0].requires != null
+                ? d.decisive[0].reason + " (the session's history was evicted under memory pressure; requires fails closed)"
+                : d.decisiveCount > 0 ? d.decisive[0].reason
                 : d.matchedCount > 0 ? "monitored: " + d.matched[0].reason
                 : p.defaultVerdict == Verdict.DENY ? DEFAULT_DENY : DEFAULT_ALLOW;
     }
@@ -168,12 +275,20 @@ public final class Evaluator {
 
     private SlidingWindow window(RuleTable t, Rule r, Action a, long now) {
         SessionState owner = r.limit.scope() == Rule.Scope.AGENT ? sessions.agent()
-                : sessions.get(r.limit.scope() == Rule.Scope.PRINCIPAL ? principalKey(a) : a.session, now);
+                : sessions.get(r.limit.scope() == Rule.Scope.PRINCIPAL ? principalKey(a, null) : a.session, now);
         return owner.window(t.limitSlot[r.index], r.limit.max(), r.limit.perMillis());
     }
 
-    private static String principalKey(Action a) {
-        return a.principal == null ? "principal:" : "principal:" + a.principal;
+    /** The pseudo-session holding a principal's counters (allocates the key once per decision). */
+    private static String principalKey(Action a, Decision d) {
+        if (d != null && d.principalKey != null) {
+            return d.principalKey;
+        }
+        String k = a.principal == null ? "principal:" : "principal:" + a.principal;
+        if (d != null) {
+            d.principalKey = k;
+        }
+        return k;
     }
 
     /** Records, in the action's session, each {@code after} condition this action satisfies. */
@@ -191,7 +306,14 @@ public final class Evaluator {
                 if (session == null) {
                     session = sessions.get(a.session, now);
                 }
-                session.markSeen(c.slot);
+                if (!c.sighting) {
+                    session.markSeen(c.slot);
+                } else {
+                    String bound = c.bindPath == null ? null : d.json.find(a.args, c.bindPath) ? d.json.toString() : null;
+                    if (c.bindPath == null || bound != null) {
+                        session.sightings(c.slot).record(now, bound);
+                    }
+                }
             }
         }
     }

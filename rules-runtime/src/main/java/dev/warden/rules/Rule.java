@@ -35,6 +35,26 @@ public final class Rule implements KindIndex.Entry {
         }
     }
 
+    /**
+     * A cumulative budget (1.1): the sum of {@code args.<path>} over calls that went ahead in the
+     * window may not exceed {@code max}; the call that would take it over gets the rule's action.
+     */
+    public record Budget(String key, String[] path, double max, long perMillis, Scope scope, String text) {
+    }
+
+    /**
+     * A required predecessor (1.1): the rule's action applies when no action matching
+     * {@code before} went ahead in the same session within {@code withinMillis}. With a binding
+     * ({@code args.customer: $args.customer}) the predecessor's field {@code earlierPath} must
+     * equal the current action's field {@code currentPath}.
+     */
+    public record Requires(Predicate before, String earlierKey, String[] earlierPath, String currentKey, String[] currentPath,
+                           long withinMillis, String text) {
+        public boolean bound() {
+            return currentPath != null;
+        }
+    }
+
     /** How long an escalated call waits for a human, and what happens when nobody answers. */
     public record Approval(long timeoutMillis, Verdict onTimeout) {
         public static final Approval DEFAULT = new Approval(5 * 60_000L, Verdict.DENY);
@@ -50,6 +70,10 @@ public final class Rule implements KindIndex.Entry {
     public final Predicate match;
     public final Predicate after;
     public final Limit limit;
+    public final Budget budget;
+    public final Requires requires;
+    public final When when;
+    public final Modify modify;
     public final Approval approval;
     public final List<String> controls;
     /** Why this rule decides as it does, in one line (the text an LLM sees when blocked). */
@@ -60,6 +84,12 @@ public final class Rule implements KindIndex.Entry {
     public Rule(String id, int index, String description, Verdict action, Mode mode, Predicate match,
                 Predicate after, Limit limit, Approval approval,
                 List<String> controls, int line) {
+        this(id, index, description, action, mode, match, after, limit, null, null, null, null, approval, controls, line);
+    }
+
+    public Rule(String id, int index, String description, Verdict action, Mode mode, Predicate match,
+                Predicate after, Limit limit, Budget budget, Requires requires, When when, Modify modify,
+                Approval approval, List<String> controls, int line) {
         this.id = id;
         this.index = index;
         this.description = description;
@@ -68,6 +98,10 @@ public final class Rule implements KindIndex.Entry {
         this.match = match;
         this.after = after;
         this.limit = limit;
+        this.budget = budget;
+        this.requires = requires;
+        this.when = when;
+        this.modify = modify;
         this.approval = action == Verdict.ESCALATE && approval == null ? Approval.DEFAULT : approval;
         this.controls = List.copyOf(controls);
         this.line = line;
@@ -83,8 +117,17 @@ public final class Rule implements KindIndex.Entry {
         if (after != null) {
             sb.append(" after ").append(after.describe()).append(" in the same session");
         }
+        if (requires != null) {
+            sb.append(" without ").append(requires.text());
+        }
         if (limit != null) {
             sb.append(" beyond ").append(limit.text());
+        }
+        if (budget != null) {
+            sb.append(" beyond budget ").append(budget.text());
+        }
+        if (when != null) {
+            sb.append(" during ").append(when.text);
         }
         return sb.toString();
     }
@@ -104,8 +147,18 @@ public final class Rule implements KindIndex.Entry {
         return limit == null ? null : id + "|" + limit.text() + "|" + match.describe();
     }
 
+    /** The key under which this rule's budget window is kept across reloads and restarts. */
+    public String budgetKey() {
+        return budget == null ? null : "budget|" + id + "|" + budget.text();
+    }
+
+    /** The key of this rule's predecessor sightings. */
+    public String requiresKey() {
+        return requires == null ? null : "requires|" + requires.before().describe() + "|" + requires.earlierKey();
+    }
+
     public boolean isStateful() {
-        return after != null || limit != null;
+        return after != null || limit != null || budget != null || requires != null;
     }
 
     @Override

@@ -21,13 +21,19 @@ public final class RuleTable {
     /** An {@code after} condition: remember in the session when an action matching it went ahead. */
     static final class Condition implements KindIndex.Entry {
         final int id;
+        /** The session bit of an {@code after}, or the sightings slot of a {@code requires}. */
         final int slot;
         final Predicate predicate;
+        /** For a requires predecessor: record sightings (with this bound field, or null) instead of a bit. */
+        final boolean sighting;
+        final String[] bindPath;
 
-        Condition(int id, int slot, Predicate predicate) {
+        Condition(int id, int slot, Predicate predicate, boolean sighting, String[] bindPath) {
             this.id = id;
             this.slot = slot;
             this.predicate = predicate;
+            this.sighting = sighting;
+            this.bindPath = bindPath;
         }
 
         @Override
@@ -50,6 +56,10 @@ public final class RuleTable {
     final int[] afterSlot;
     /** Window slot of each rule's {@code limit}, by rule index; -1 when none. */
     final int[] limitSlot;
+    /** Budget slot of each rule's {@code budget}, by rule index; -1 when none. */
+    final int[] budgetSlot;
+    /** Sightings slot of each rule's {@code requires}, by rule index; -1 when none. */
+    final int[] requiresSlot;
     final boolean hasConditions;
     private final Map<String, String> regionExact;
     private final SuffixMap<String> regionSuffix;
@@ -62,17 +72,29 @@ public final class RuleTable {
         this.rules = policy.rules.toArray(new Rule[0]);
         this.afterSlot = new int[rules.length];
         this.limitSlot = new int[rules.length];
+        this.budgetSlot = new int[rules.length];
+        this.requiresSlot = new int[rules.length];
         Map<String, Condition> conditions = new LinkedHashMap<>();
         for (Rule r : rules) {
             afterSlot[r.index] = -1;
             limitSlot[r.index] = -1;
+            budgetSlot[r.index] = -1;
+            requiresSlot[r.index] = -1;
             if (r.after != null) {
                 String key = r.after.describe();
-                Condition c = conditions.computeIfAbsent(key, k -> new Condition(conditions.size(), registry.conditionSlot(k), r.after));
+                Condition c = conditions.computeIfAbsent(key, k -> new Condition(conditions.size(), registry.conditionSlot(k), r.after, false, null));
                 afterSlot[r.index] = c.slot;
             }
             if (r.limit != null) {
                 limitSlot[r.index] = registry.limitSlot(r.limitKey());
+            }
+            if (r.budget != null) {
+                budgetSlot[r.index] = registry.limitSlot(r.budgetKey());
+            }
+            if (r.requires != null) {
+                String key = r.requiresKey();
+                Condition c = conditions.computeIfAbsent(key, k -> new Condition(conditions.size(), registry.limitSlot(k), r.requires.before(), true, r.requires.earlierPath()));
+                requiresSlot[r.index] = c.slot;
             }
         }
         List<Condition> conds = new ArrayList<>(conditions.values());

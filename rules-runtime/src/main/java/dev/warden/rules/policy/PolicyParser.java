@@ -3,6 +3,8 @@ package dev.warden.rules.policy;
 import dev.warden.rules.Attr;
 import dev.warden.rules.Hosts;
 import dev.warden.rules.Kind;
+import dev.warden.rules.Modify;
+import dev.warden.rules.When;
 import dev.warden.rules.Mode;
 import dev.warden.rules.Policy;
 import dev.warden.rules.Rule;
@@ -140,6 +142,7 @@ public final class PolicyParser {
                     rules.add(r);
                 }
             }
+            checkModifyConflicts(rules, ids);
         } else if (rs.type != YamlNode.Type.NULL) {
             problems.add(rs, "'rules' is a list of rules; found " + rs.describeType());
         }
@@ -226,6 +229,19 @@ public final class PolicyParser {
         }
         Rule.Limit limit = parseLimit(rn.get("limit"));
         Rule.Approval approval = parseApproval(rn.get("approval"), action);
+        Rule.Budget budget = rn.get("budget") == null ? null : parseBudget(rn.get("budget"), match);
+        Rule.Requires requires = rn.get("requires") == null ? null : parseRequires(rn.get("requires"));
+        When when = rn.get("when") == null ? null : parseWhen(rn.get("when"));
+        Modify modify = null;
+        if (rn.get("modify") != null) {
+            if (action != null && action != Verdict.MODIFY) {
+                problems.add(rn.get("modify"), "'modify' applies only to action: modify");
+            } else {
+                modify = parseModify(rn.get("modify"), match);
+            }
+        } else if (action == Verdict.MODIFY) {
+            problems.add(an, "action 'modify' needs a 'modify' map saying what to change");
+        }
         List<String> controls = new ArrayList<>();
         YamlNode cn = rn.get("controls");
         if (cn != null) {
@@ -233,14 +249,302 @@ public final class PolicyParser {
                 controls.add(c.text);
             }
         }
+        if (limit != null && budget != null) {
+            problems.add(rn.get("budget"), "a rule has either a limit or a budget; split rule '" + id + "' in two");
+        }
         if (problems.errors().size() > before || action == null || match == null || (afterNode != null && after == null)) {
             return null;
         }
-        if (after != null || (limit != null && limit.scope() == Rule.Scope.SESSION)) {
+        if (after != null || requires != null || (limit != null && limit.scope() == Rule.Scope.SESSION)
+                || (budget != null && budget.scope() == Rule.Scope.SESSION)) {
             problems.warn(rn.line, rn.column, "rule '" + id + "' depends on session identity: outside a recognised framework entry point "
                     + "the session is the thread's, and pooled threads can merge unrelated work");
         }
-        return new Rule(id, index, description, action, mode == null ? Mode.ENFORCE : mode, match, after, limit, approval, controls, rn.line);
+        return new Rule(id, index, description, action, mode == null ? Mode.ENFORCE : mode, match, after, limit, budget, requires, when, modify,
+                approval, controls, rn.line);
+    }
+
+    // ------------------------------------------------------------------ language 1.1
+
+    private static final Set<String> BUDGET_KEYS = new LinkedHashSet<>(List.of("sum", "max", "per", "scope"));
+    private static final Set<String> REQUIRES_KEYS = new LinkedHashSet<>(List.of("before", "within"));
+    private static final Set<String> WHEN_KEYS = new LinkedHashSet<>(List.of("days", "hours", "zone"));
+    private static final Set<String> EDIT_KEYS = new LinkedHashSet<>(List.of("min", "max", "set"));
+    private static final Map<String, java.time.DayOfWeek> DAYS = Map.of("mon", java.time.DayOfWeek.MONDAY, "tue", java.time.DayOfWeek.TUESDAY,
+            "wed", java.time.DayOfWeek.WEDNESDAY, "thu", java.time.DayOfWeek.THURSDAY, "fri", java.time.DayOfWeek.FRIDAY,
+            "sat", java.time.DayOfWeek.SATURDAY, "sun", java.time.DayOfWeek.SUNDAY);
+
+    private Rule.Budget parseBudget(YamlNode n, Predicate match) {
+        if (n.type != YamlNode.Type.MAP) {
+            problems.add(n, "'budget' is a map: { sum: args.amount, max: 1000, per: 24h, scope: agent }");
+            return null;
+        }
+        checkKeys(n, BUDGET_KEYS, "budget");
+        YamlNode sum = n.get("sum");
+        String[] path = null;
+        if (sum == null || !sum.isScalar() || !sum.text.startsWith("args.") || sum.text.length() < 6) {
+            problems.add(sum == null ? n : sum, "'sum' names the tool argument to add up, such as args.amount");
+        } else {
+            path = sum.text.substring(5).split("\\.");
+            if (match != null && match.kind != null && match.kind != Kind.TOOL) {
+                problems.add(sum, "'sum: " + sum.text + "' reads tool arguments; this rule matches kind " + match.kind);
+            }
+        }
+        YamlNode maxN = n.get("max");
+        double max = -1;
+        if (maxN == null || !maxN.number || Double.parseDouble(maxN.text) <= 0) {
+            problems.add(maxN == null ? n : maxN, "'max' is a positive number");
+        } else {
+            max = Double.parseDouble(maxN.text);
+        }
+        long per = duration(n.get("per"), "per", true);
+        Rule.Scope scope = Rule.Scope.SESSION;
+        if (n.get("scope") != null) {
+            scope = n.get("scope").isScalar() ? Rule.Scope.of(n.get("scope").text) : null;
+            if (scope == null) {
+                problems.add(n.get("scope"), "unknown scope '" + n.get("scope").text + "'" + Suggest.hint(String.valueOf(n.get("scope").text), List.of("session", "agent", "principal")));
+            }
+        }
+        if (path == null || max <= 0 || per <= 0 || scope == null) {
+            return null;
+        }
+        return new Rule.Budget(sum.text, path, max, per, scope, Modify.fmt(max) + " of " + sum.text + " per " + Durations.format(per) + " (scope " + scope.label + ")");
+    }
+
+    private Rule.Requires parseRequires(YamlNode n) {
+        if (n.type != YamlNode.Type.MAP) {
+            problems.add(n, "'requires' is a map: { before: { kind: tool, tool: verifyIdentity }, within: 10m }");
+            return null;
+        }
+        checkKeys(n, REQUIRES_KEYS, "requires");
+        YamlNode b = n.get("before");
+        if (b == null || b.type != YamlNode.Type.MAP) {
+            problems.add(b == null ? n : b, "'requires' needs 'before': the earlier action, as a match map");
+            return null;
+        }
+        String earlierKey = null;
+        String currentKey = null;
+        for (Map.Entry<String, YamlNode> e : b.map().entrySet()) {
+            YamlNode v = e.getValue();
+            if (v.isScalar() && v.text.startsWith("$")) {
+                int[] pos = b.keyPosition(e.getKey());
+                if (earlierKey != null) {
+                    problems.add(pos[0], pos[1], "'before' may bind one field with $; found a second binding '" + e.getKey() + "'");
+                } else if (!e.getKey().startsWith("args.") || !v.text.startsWith("$args.") || v.text.length() < 7) {
+                    problems.add(v, "a binding relates tool arguments: write args.<field>: $args.<field>");
+                } else {
+                    earlierKey = e.getKey();
+                    currentKey = v.text.substring(1);
+                }
+            }
+        }
+        bindingKey = earlierKey;
+        Predicate before;
+        try {
+            before = predicate(b, "before");
+        } finally {
+            bindingKey = null;
+        }
+        long within = n.get("within") == null ? Long.MAX_VALUE : duration(n.get("within"), "within", false);
+        if (before == null || within <= 0) {
+            return null;
+        }
+        String text = "an earlier " + before.describe() + (earlierKey == null ? "" : " with " + earlierKey + " = " + currentKey)
+                + (within == Long.MAX_VALUE ? "" : " within " + Durations.format(within));
+        return new Rule.Requires(before, earlierKey, earlierKey == null ? null : earlierKey.substring(5).split("\\."),
+                currentKey, currentKey == null ? null : currentKey.substring(5).split("\\."), within, text);
+    }
+
+    /** While parsing a requires-before map, the key whose value is a $ binding (skipped as a test). */
+    private String bindingKey;
+
+    private When parseWhen(YamlNode n) {
+        if (n.type != YamlNode.Type.MAP) {
+            problems.add(n, "'when' is a map: { days: [mon, tue], hours: \"08:00-18:00\", zone: Europe/Berlin }");
+            return null;
+        }
+        checkKeys(n, WHEN_KEYS, "when");
+        java.util.Set<java.time.DayOfWeek> days = EnumSet.noneOf(java.time.DayOfWeek.class);
+        if (n.get("days") != null) {
+            for (YamlNode d : scalars(n.get("days"))) {
+                java.time.DayOfWeek dow = DAYS.get(d.text.toLowerCase(Locale.ROOT));
+                if (dow == null) {
+                    problems.add(d, "unknown day '" + d.text + "'" + Suggest.hint(d.text, List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun")));
+                } else {
+                    days.add(dow);
+                }
+            }
+        }
+        List<int[]> ranges = new ArrayList<>();
+        YamlNode h = n.get("hours");
+        if (h != null) {
+            for (String part : h.text.split(",")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})\\s*").matcher(part);
+                if (!m.matches() || Integer.parseInt(m.group(1)) > 24 || Integer.parseInt(m.group(3)) > 24
+                        || Integer.parseInt(m.group(2)) > 59 || Integer.parseInt(m.group(4)) > 59) {
+                    problems.add(h, "'hours' is a range such as \"08:00-18:00\" (several separated by commas); found '" + part.trim() + "'");
+                    continue;
+                }
+                int from = Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2));
+                int to = Integer.parseInt(m.group(3)) * 60 + Integer.parseInt(m.group(4));
+                if (from == to) {
+                    problems.add(h, "'hours' range '" + part.trim() + "' is empty");
+                    continue;
+                }
+                ranges.add(new int[] {from, to});
+            }
+        }
+        java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+        if (n.get("zone") != null) {
+            try {
+                zone = java.time.ZoneId.of(n.get("zone").text);
+            } catch (java.time.DateTimeException e) {
+                problems.add(n.get("zone"), "unknown time zone '" + n.get("zone").text + "' (use a region id such as Europe/Berlin, or UTC)");
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        if (!days.isEmpty()) {
+            text.append(days.toString().toLowerCase(Locale.ROOT));
+        }
+        if (h != null) {
+            text.append(text.length() > 0 ? " " : "").append(h.text);
+        }
+        text.append(" ").append(zone);
+        return new When(days, ranges.toArray(new int[0][]), zone, text.toString());
+    }
+
+    private Modify parseModify(YamlNode n, Predicate match) {
+        if (n.type != YamlNode.Type.MAP) {
+            problems.add(n, "'modify' is a map of changes: args.<field>: { max: 500 } | remove | { set: v }, headers: { set: {...}, remove: [...] }, redirect: { host: h }, max_rows: 100");
+            return null;
+        }
+        Kind kind = match == null ? null : match.kind;
+        List<Modify.ArgEdit> edits = new ArrayList<>();
+        Map<String, String> setHeaders = new LinkedHashMap<>();
+        List<String> removeHeaders = new ArrayList<>();
+        String redirect = null;
+        int maxRows = -1;
+        for (Map.Entry<String, YamlNode> e : n.map().entrySet()) {
+            String key = e.getKey();
+            YamlNode v = e.getValue();
+            int[] pos = n.keyPosition(key);
+            Kind needs = key.startsWith("args.") ? Kind.TOOL : key.equals("headers") || key.equals("redirect") ? Kind.HTTP : key.equals("max_rows") ? Kind.SQL : null;
+            if (needs == null) {
+                problems.add(pos[0], pos[1], "unknown key '" + key + "' in modify" + Suggest.hint(key, List.of("args.<field>", "headers", "redirect", "max_rows")));
+                continue;
+            }
+            if (kind != needs) {
+                problems.add(pos[0], pos[1], "modify '" + key + "' applies to " + needs + " actions; give the rule match: { kind: " + needs + ", ... }");
+                continue;
+            }
+            switch (key) {
+                case "headers": {
+                    if (v.type != YamlNode.Type.MAP) {
+                        problems.add(v, "'headers' is a map: { set: { X-Agent-Id: \"${agent}\" }, remove: [Authorization] }");
+                        break;
+                    }
+                    checkKeys(v, new LinkedHashSet<>(List.of("set", "remove")), "headers");
+                    if (v.get("set") != null) {
+                        if (v.get("set").type != YamlNode.Type.MAP) {
+                            problems.add(v.get("set"), "'set' maps header names to values");
+                        } else {
+                            v.get("set").map().forEach((hk, hv) -> {
+                                if (!hk.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                                    problems.add(hv, "'" + hk + "' is not a valid header name");
+                                } else if (!hv.isScalar() || hv.text.indexOf('\r') >= 0 || hv.text.indexOf('\n') >= 0) {
+                                    problems.add(hv, "header '" + hk + "' needs a one-line text value");
+                                } else {
+                                    setHeaders.put(hk, hv.text);
+                                }
+                            });
+                        }
+                    }
+                    if (v.get("remove") != null) {
+                        for (YamlNode h : scalars(v.get("remove"))) {
+                            removeHeaders.add(h.text);
+                        }
+                    }
+                    break;
+                }
+                case "redirect": {
+                    if (v.type != YamlNode.Type.MAP || v.get("host") == null || !v.get("host").isScalar()) {
+                        problems.add(v, "'redirect' is a map: { host: sandbox.payments.example }");
+                        break;
+                    }
+                    checkKeys(v, new LinkedHashSet<>(List.of("host")), "redirect");
+                    redirect = Hosts.normalize(v.get("host").text);
+                    break;
+                }
+                case "max_rows": {
+                    if (!v.number || !v.text.matches("\\d+") || Long.parseLong(v.text) > Integer.MAX_VALUE) {
+                        problems.add(v, "'max_rows' is a whole number");
+                    } else {
+                        maxRows = Integer.parseInt(v.text);
+                    }
+                    break;
+                }
+                default: {
+                    String[] path = key.substring(5).split("\\.");
+                    if (v.isScalar() && v.text.equals("remove")) {
+                        edits.add(new Modify.ArgEdit(key, path, Modify.Op.REMOVE, 0, 0, null));
+                    } else if (v.type == YamlNode.Type.MAP) {
+                        checkKeys(v, EDIT_KEYS, "the change of '" + key + "'");
+                        if (v.get("set") != null) {
+                            if (v.get("min") != null || v.get("max") != null) {
+                                problems.add(v, "'" + key + "': use either set or min/max");
+                            }
+                            edits.add(new Modify.ArgEdit(key, path, Modify.Op.SET, 0, 0, PolicyTests.toJson(v.get("set"))));
+                        } else {
+                            double min = Double.NEGATIVE_INFINITY;
+                            double max = Double.POSITIVE_INFINITY;
+                            for (String b : List.of("min", "max")) {
+                                YamlNode bn = v.get(b);
+                                if (bn == null) {
+                                    continue;
+                                }
+                                if (!bn.number) {
+                                    problems.add(bn, "'" + b + "' needs a number; found '" + bn.text + "'");
+                                    continue;
+                                }
+                                if (b.equals("min")) {
+                                    min = Double.parseDouble(bn.text);
+                                } else {
+                                    max = Double.parseDouble(bn.text);
+                                }
+                            }
+                            if (min > max) {
+                                problems.add(v, "'" + key + "': min is above max");
+                            } else if (min != Double.NEGATIVE_INFINITY || max != Double.POSITIVE_INFINITY) {
+                                edits.add(new Modify.ArgEdit(key, path, Modify.Op.CLAMP, min, max, null));
+                            }
+                        }
+                    } else {
+                        problems.add(v, "'" + key + "' is remove, { min/max: n } or { set: value }");
+                    }
+                }
+            }
+        }
+        return new Modify(edits, setHeaders, removeHeaders, redirect, maxRows);
+    }
+
+    /** Two modify rules that set the same field differently are an error naming both. */
+    private void checkModifyConflicts(List<Rule> rules, Map<String, YamlNode> ids) {
+        Map<String, Rule> owner = new HashMap<>();
+        Map<String, String> change = new HashMap<>();
+        for (Rule r : rules) {
+            if (r.modify == null) {
+                continue;
+            }
+            for (Map.Entry<String, String> f : r.modify.fieldKeys().entrySet()) {
+                String k = (r.match.kind == null ? "" : r.match.kind.label + " ") + f.getKey();
+                Rule first = owner.putIfAbsent(k, r);
+                if (first != null && !change.get(k).equals(f.getValue())) {
+                    problems.add(ids.get(r.id), "rules '" + first.id + "' and '" + r.id + "' both modify " + f.getKey() + " differently ("
+                            + change.get(k) + " vs " + f.getValue() + ")");
+                }
+                change.putIfAbsent(k, f.getValue());
+            }
+        }
     }
 
     private Rule.Limit parseLimit(YamlNode n) {
@@ -341,7 +645,7 @@ public final class PolicyParser {
         List<AttrMatcher> tests = new ArrayList<>();
         for (Map.Entry<String, YamlNode> e : n.map().entrySet()) {
             String key = e.getKey();
-            if (key.equals("kind")) {
+            if (key.equals("kind") || key.equals(bindingKey)) {
                 continue;
             }
             int[] pos = n.keyPosition(key);

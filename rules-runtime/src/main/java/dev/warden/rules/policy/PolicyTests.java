@@ -32,7 +32,7 @@ public final class PolicyTests {
     public record Result(String name, int line, boolean passed, String detail) {
     }
 
-    private static final Set<String> CASE_KEYS = Set.of("name", "action", "expect", "rule", "rules", "would_decide", "approve", "steps", "time", "at");
+    private static final Set<String> CASE_KEYS = Set.of("name", "action", "expect", "rule", "rules", "would_decide", "approve", "release", "args_after", "steps", "time", "at");
     private static final long DEFAULT_BASE = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
 
     private PolicyTests() {
@@ -171,11 +171,62 @@ public final class PolicyTests {
                     return new Result(name, c.line, false, where + "expected would_decide " + step.get("would_decide").text + ", got " + d.wouldDecide());
                 }
             }
+            if (step.get("args_after") != null) {
+                String after = a.args();
+                for (int i = 0; i < d.modifyCount(); i++) {
+                    after = d.modify(i).applyToArgs(after);
+                }
+                JsonNode want = toJson(step.get("args_after"));
+                JsonNode got2;
+                try {
+                    got2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(after);
+                } catch (Exception e) {
+                    got2 = null;
+                }
+                if (got2 == null || !numericEquals(want, got2)) {
+                    return new Result(name, c.line, false, where + "expected arguments " + want + " after modification, got " + after);
+                }
+            }
             if (d.verdict() == Verdict.ESCALATE && step.get("approve") != null && "true".equals(step.get("approve").text)) {
                 evaluator.approved(a, d);
             }
+            if (step.get("release") != null && "true".equals(step.get("release").text)) {
+                // the call failed before any byte left the process: its budget comes back
+                evaluator.release(a, d);
+            }
         }
         return new Result(name, c.line, true, steps.size() > 1 ? steps.size() + " steps" : "");
+    }
+
+    /** JSON equality where 500 equals 500.0. */
+    private static boolean numericEquals(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (java.util.Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!b.has(k) || !numericEquals(a.get(k), b.get(k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!numericEquals(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     static String describeRules(Decision d) {

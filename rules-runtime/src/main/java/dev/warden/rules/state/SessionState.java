@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What Warden remembers about one agent session: which {@code after} conditions have been seen
- * (a bit per condition slot) and the rate-limit windows of session-scoped rules.
+ * (a bit per condition slot), the rate-limit and budget windows of session-scoped rules, and
+ * the predecessor sightings of {@code requires} rules.
  *
  * <p>Shared by every thread working for the session; all state is in atomics, reads and bit
  * sets are lock-free and allocation-free. Windows are created on first use (one allocation per
@@ -16,13 +17,14 @@ public final class SessionState {
     private final String id;
     private volatile long lastSeenMillis;
     private final AtomicReference<AtomicLongArray> seen;
-    private final AtomicReference<AtomicReferenceArray<SlidingWindow>> windows;
+    /** Per-slot state objects: rate-limit windows, budget windows, predecessor sightings. */
+    private final AtomicReference<AtomicReferenceArray<Object>> objects;
 
     SessionState(String id, int conditionSlots, int limitSlots, long now) {
         this.id = id;
         this.lastSeenMillis = now;
         this.seen = new AtomicReference<>(new AtomicLongArray(Math.max(1, (conditionSlots + 63) >>> 6)));
-        this.windows = new AtomicReference<>(new AtomicReferenceArray<>(Math.max(1, limitSlots)));
+        this.objects = new AtomicReference<>(new AtomicReferenceArray<>(Math.max(1, limitSlots)));
     }
 
     public String id() {
@@ -73,23 +75,68 @@ public final class SessionState {
     /** The window of limit {@code slot}, created on first use. */
     public SlidingWindow window(int slot, int max, long windowMillis) {
         while (true) {
-            AtomicReferenceArray<SlidingWindow> arr = windows.get();
+            Object o = slotObject(slot);
+            if (o instanceof SlidingWindow) {
+                SlidingWindow w = (SlidingWindow) o;
+                if (w.max() == max && w.windowMillis() == windowMillis) {
+                    return w;
+                }
+            }
+            if (install(slot, o, new SlidingWindow(max, windowMillis))) {
+                continue;
+            }
+        }
+    }
+
+    /** The budget window of {@code slot}, created on first use. */
+    public BudgetWindow budget(int slot, double max, long windowMillis) {
+        while (true) {
+            Object o = slotObject(slot);
+            if (o instanceof BudgetWindow) {
+                BudgetWindow b = (BudgetWindow) o;
+                if (b.max() == max && b.windowMillis() == windowMillis) {
+                    return b;
+                }
+            }
+            install(slot, o, new BudgetWindow(max, windowMillis));
+        }
+    }
+
+    /** The predecessor sightings of {@code slot}, or null when none were recorded. */
+    public Sightings sightingsOrNull(int slot) {
+        Object o = slotObject(slot);
+        return o instanceof Sightings ? (Sightings) o : null;
+    }
+
+    /** The predecessor sightings of {@code slot}, created on first use. */
+    public Sightings sightings(int slot) {
+        while (true) {
+            Object o = slotObject(slot);
+            if (o instanceof Sightings) {
+                return (Sightings) o;
+            }
+            install(slot, o, new Sightings());
+        }
+    }
+
+    private Object slotObject(int slot) {
+        AtomicReferenceArray<Object> arr = objects.get();
+        return slot < arr.length() ? arr.get(slot) : null;
+    }
+
+    /** Replaces the object in a slot (growing the array when needed); true when it succeeded. */
+    private boolean install(int slot, Object expected, Object fresh) {
+        while (true) {
+            AtomicReferenceArray<Object> arr = objects.get();
             if (slot >= arr.length()) {
-                AtomicReferenceArray<SlidingWindow> bigger = new AtomicReferenceArray<>(slot + 1);
+                AtomicReferenceArray<Object> bigger = new AtomicReferenceArray<>(Math.max(slot + 1, arr.length() * 2));
                 for (int i = 0; i < arr.length(); i++) {
                     bigger.set(i, arr.get(i));
                 }
-                windows.compareAndSet(arr, bigger);
+                objects.compareAndSet(arr, bigger);
                 continue;
             }
-            SlidingWindow w = arr.get(slot);
-            if (w != null && w.max() == max && w.windowMillis() == windowMillis) {
-                return w;
-            }
-            SlidingWindow fresh = new SlidingWindow(max, windowMillis);
-            if (arr.compareAndSet(slot, w, fresh) && windows.get() == arr) {
-                return fresh;
-            }
+            return arr.compareAndSet(slot, expected, fresh) && objects.get() == arr;
         }
     }
 }

@@ -29,6 +29,8 @@ public final class SessionStore {
     private final AtomicLong expirations = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final AtomicLong creations = new AtomicLong();
+    /** Ids of sessions evicted under memory pressure (bounded): a requires rule fails closed for them. */
+    private final java.util.Set<String> evicted = ConcurrentHashMap.newKeySet();
     private volatile BiConsumer<String, String> evictionListener = (id, why) -> { };
 
     public SessionStore() {
@@ -74,6 +76,11 @@ public final class SessionStore {
         return s;
     }
 
+    /** True when this session's state was dropped under memory pressure (so its history is unknown). */
+    public boolean wasEvicted(String sessionId) {
+        return !evicted.isEmpty() && evicted.contains(sessionId == null ? NO_SESSION : sessionId);
+    }
+
     public int size() {
         return sessions.size();
     }
@@ -107,6 +114,10 @@ public final class SessionStore {
                     SessionState victim = all.get(i);
                     if (sessions.remove(victim.id(), victim)) {
                         evictions.incrementAndGet();
+                        if (evicted.size() > Math.max(1024, maxSessions)) {
+                            evicted.clear();
+                        }
+                        evicted.add(victim.id());
                         evictionListener.accept(victim.id(), "memory: more than " + maxSessions + " live sessions");
                     }
                 }

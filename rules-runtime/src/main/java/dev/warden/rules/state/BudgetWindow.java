@@ -1,0 +1,171 @@
+package dev.warden.rules.state;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A cumulative budget over a sliding window (language 1.1 {@code budget}): the sum of the
+ * amounts reserved in the last {@code windowMillis} may not exceed {@code max}. Amounts are
+ * kept in hundredths (cents) as longs.
+ *
+ * <p>Lock-free: the running total is one {@link AtomicLong} whose compare-and-set is the
+ * single point where a reservation succeeds, so concurrent reservations never overshoot. The
+ * window is 64 time buckets, each a long packing (bucket epoch, sum); a bucket that falls out
+ * of the window is cleared by whichever thread notices, which subtracts its sum from the total.
+ * Amounts therefore leave the window with a granularity of 1/64 of it. No allocation.
+ */
+public final class BudgetWindow {
+    private static final int BUCKETS = 64;
+    private static final int EPOCH_BITS = 20;
+    private static final long SUM_MASK = (1L << (64 - EPOCH_BITS)) - 1;
+
+    private final long maxCents;
+    private final long windowMillis;
+    private final long bucketMillis;
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
+
+    public BudgetWindow(double max, long windowMillis) {
+        this.maxCents = Math.round(max * 100);
+        this.windowMillis = windowMillis;
+        this.bucketMillis = Math.max(1, windowMillis / BUCKETS);
+    }
+
+    public static long cents(double amount) {
+        return Math.round(amount * 100);
+    }
+
+    public double max() {
+        return maxCents / 100.0;
+    }
+
+    public long windowMillis() {
+        return windowMillis;
+    }
+
+    /** The amount currently counted in the window. */
+    public double used(long now) {
+        expire(now);
+        return total.get() / 100.0;
+    }
+
+    /** True when reserving {@code cents} now would take the total over the max. */
+    public boolean wouldExceed(long cents, long now) {
+        expire(now);
+        return total.get() + cents > maxCents;
+    }
+
+    /** Reserves {@code cents} if it fits; false (nothing reserved) otherwise. */
+    public boolean tryReserve(long cents, long now) {
+        return reserve(cents, now, false);
+    }
+
+    /** Reserves even past the max (an approver accepted the call). */
+    public void forceReserve(long cents, long now) {
+        reserve(cents, now, true);
+    }
+
+    private boolean reserve(long cents, long now, boolean force) {
+        expire(now);
+        while (true) {
+            long t = total.get();
+            if (!force && t + cents > maxCents) {
+                return false;
+            }
+            if (total.compareAndSet(t, t + cents)) {
+                addToBucket(cents, now);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Gives back a reservation made at {@code reservedAt} (the call provably had no effect). If
+     * its bucket already left the window, the amount is gone with it and nothing changes.
+     */
+    public void release(long cents, long reservedAt, long now) {
+        long epoch = epochOf(reservedAt);
+        int i = (int) (epoch % BUCKETS);
+        while (true) {
+            long b = buckets.get(i);
+            if (bucketEpoch(b) != (epoch & ((1L << EPOCH_BITS) - 1)) || now - reservedAt >= windowMillis) {
+                return;
+            }
+            long sum = b & SUM_MASK;
+            long take = Math.min(sum, cents);
+            if (buckets.compareAndSet(i, b, (b & ~SUM_MASK) | (sum - take))) {
+                total.addAndGet(-take);
+                return;
+            }
+        }
+    }
+
+    private long epochOf(long now) {
+        return Math.floorDiv(now, bucketMillis);
+    }
+
+    private static long bucketEpoch(long packed) {
+        return packed >>> (64 - EPOCH_BITS);
+    }
+
+    private static long pack(long epoch, long sum) {
+        return ((epoch & ((1L << EPOCH_BITS) - 1)) << (64 - EPOCH_BITS)) | (sum & SUM_MASK);
+    }
+
+    private void addToBucket(long cents, long now) {
+        long epoch = epochOf(now);
+        int i = (int) (epoch % BUCKETS);
+        long want = epoch & ((1L << EPOCH_BITS) - 1);
+        while (true) {
+            long b = buckets.get(i);
+            long sum = b & SUM_MASK;
+            if (bucketEpoch(b) == want) {
+                if (buckets.compareAndSet(i, b, pack(epoch, sum + cents))) {
+                    return;
+                }
+            } else if (buckets.compareAndSet(i, b, pack(epoch, cents))) {
+                // the slot held an expired bucket: its amount leaves the total
+                total.addAndGet(-sum);
+                return;
+            }
+        }
+    }
+
+    /** Clears buckets that left the window, subtracting their sums from the total. */
+    private void expire(long now) {
+        long current = epochOf(now);
+        long span = BUCKETS - 1;
+        for (int i = 0; i < BUCKETS; i++) {
+            long b = buckets.get(i);
+            long sum = b & SUM_MASK;
+            if (sum == 0) {
+                continue;
+            }
+            long e = bucketEpoch(b);
+            long age = ((current & ((1L << EPOCH_BITS) - 1)) - e) & ((1L << EPOCH_BITS) - 1);
+            if (age > span && buckets.compareAndSet(i, b, b & ~SUM_MASK)) {
+                total.addAndGet(-sum);
+            }
+        }
+    }
+
+    /** The buckets as (epoch, cents) pairs, for persisting across a restart. */
+    public long[] snapshot() {
+        long[] out = new long[BUCKETS];
+        for (int i = 0; i < BUCKETS; i++) {
+            out[i] = buckets.get(i);
+        }
+        return out;
+    }
+
+    /** Restores a {@link #snapshot()} taken with the same window. */
+    public void restore(long[] snapshot, long now) {
+        long sum = 0;
+        for (int i = 0; i < BUCKETS && i < snapshot.length; i++) {
+            buckets.set(i, snapshot[i]);
+            sum += snapshot[i] & SUM_MASK;
+        }
+        total.set(sum);
+        expire(now);
+    }
+}
