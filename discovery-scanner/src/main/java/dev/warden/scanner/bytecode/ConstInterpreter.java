@@ -309,7 +309,7 @@ final class ConstInterpreter extends Interpreter<ConstInterpreter.V> {
         }
         String owner = m.owner;
         // constant-preserving factories
-        if ((owner.equals("java/util/List") || owner.equals("java/util/Set") || owner.equals("java/util/stream/Stream")) && m.name.equals("of")
+        if ((owner.equals("java/util/List") || owner.equals("java/util/Set") || owner.equals("java/util/Map") || owner.equals("java/util/stream/Stream")) && m.name.equals("of")
                 || owner.equals("java/util/Arrays") && m.name.equals("asList")) {
             List<V> elems = new ArrayList<>();
             if (args.size() == 1 && args.get(0).elems != null && m.desc.startsWith("([")) {
