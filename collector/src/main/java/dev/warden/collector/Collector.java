@@ -1,0 +1,262 @@
+package dev.warden.collector;
+
+import dev.warden.agent.ship.AeronRuntime;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * The collector ({@code warden collector}): an embedded Aeron media driver receiving from many
+ * agent JVMs, the {@link Ingest} loop on its own thread ({@code warden-collector-ingest})
+ * writing the {@link AuditStore}, retention, and the {@link HttpApi}.
+ *
+ * <p>{@link #start} and {@link #close} may be called from any thread; the store is written only
+ * by the ingest thread.
+ */
+public final class Collector implements AutoCloseable {
+    /** Settings, with their defaults. */
+    public static final class Config {
+        public String listenHost = "127.0.0.1";
+        public int listenPort = 7600;
+        public Path store = Path.of("warden-store");
+        public String httpHost = "127.0.0.1";
+        /** 0 picks a free port; -1 turns the HTTP API off. */
+        public int httpPort = 8181;
+        public String adminToken;
+        public List<String> approvers = new ArrayList<>();
+        public long retentionDays = 400;
+        /** 0: no size cap. */
+        public long maxStoreBytes = 50L << 30;
+        public AuditStore.Options storeOptions = new AuditStore.Options();
+        public String aeronDir;
+        public PrintStream log = System.err;
+    }
+
+    private final Config config;
+    private final Metrics metrics = new Metrics();
+    private final ApprovalRegistry approvals = new ApprovalRegistry();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private AeronRuntime aeron;
+    private AuditStore store;
+    private Bindings bindings;
+    private Ingest ingest;
+    private HttpApi http;
+    private Tokens tokens;
+    private Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private Collector(Config config) {
+        this.config = config;
+    }
+
+    /** Opens the store, binds the ports and starts ingesting; throws when it cannot. */
+    public static Collector start(Config config) throws IOException {
+        Collector c = new Collector(config);
+        try {
+            c.open();
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void open() throws IOException {
+        Files.createDirectories(config.store);
+        CollectorKeys keys = CollectorKeys.loadOrCreate(config.store);
+        tokens = Tokens.loadOrCreate(config.store, config.adminToken, config.approvers);
+        store = AuditStore.openForWriting(config.store, keys, config.storeOptions);
+        bindings = new Bindings(config.store);
+        aeron = AeronRuntime.start(config.store.resolve(".aeron"), "collector-" + ProcessHandle.current().pid(), config.aeronDir,
+                1 << 20, t -> metrics.dropped("aeron-error"));
+        String channel = "aeron:udp?endpoint=" + hostPort(config.listenHost, config.listenPort);
+        ingest = new Ingest(store, keys, bindings, metrics, approvals, aeron.aeron(), channel);
+        metrics.gauge("warden_collector_store_records", store::records);
+        metrics.gauge("warden_collector_approvals_pending", approvals::size);
+        metrics.gauge("warden_collector_instances_bound", () -> bindings.size());
+        if (config.httpPort >= 0) {
+            http = HttpApi.start(config.httpHost, config.httpPort, config.store, tokens, approvals, metrics);
+        }
+        ingest.recordEvent("collector-started", Map.of("listen", hostPort(config.listenHost, config.listenPort),
+                "signing_key", keys.keyId), null);
+        thread = new Thread(this::run, "warden-collector-ingest");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        IdleStrategy idle = AeronRuntime.parking(1_000);
+        long lastRetention = 0;
+        try {
+            while (running) {
+                long now = System.currentTimeMillis();
+                int work = ingest.doWork(now);
+                if (now - lastRetention > 60_000) {
+                    lastRetention = now;
+                    enforceRetention(now);
+                }
+                idle.idle(work);
+            }
+            ingest.flush();
+        } catch (Throwable t) {
+            failure = t;
+            config.log.println("warden collector: stopped: " + t);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Deletes whole store files older than the retention period, or the oldest while over the size cap. */
+    void enforceRetention(long nowMillis) {
+        List<File> files = store.cycleFiles();
+        if (files.size() <= 1) {
+            return;
+        }
+        long total = 0;
+        for (File f : files) {
+            total += f.length();
+        }
+        long cutoff = nowMillis - config.retentionDays * 86_400_000L;
+        long cycleMillis = config.storeOptions.rollCycle.lengthInMillis();
+        int current = store.currentCycle();
+        for (File f : files) {
+            int cycle = cycleOf(f);
+            if (cycle == Integer.MIN_VALUE || cycle >= current) {
+                break;
+            }
+            boolean expired = (long) (cycle + 1) * cycleMillis <= cutoff;
+            boolean overCap = config.maxStoreBytes > 0 && total > config.maxStoreBytes;
+            if (!expired && !overCap) {
+                break;
+            }
+            long lastSeq = lastSeqIn(f);
+            long size = f.length();
+            if (!f.delete()) {
+                config.log.println("warden collector: retention could not delete " + f);
+                break;
+            }
+            total -= size;
+            metrics.rolledOffFiles.increment();
+            metrics.rolledOffBytes.add(size);
+            String why = expired ? "older than " + config.retentionDays + " days" : "store over " + config.maxStoreBytes + " bytes";
+            String line = Instant.ofEpochMilli(nowMillis) + " rolled-off " + f.getName() + " bytes " + size + " reason " + why.replace(' ', '_')
+                    + " through-excerpt " + lastSeq;
+            try {
+                Files.writeString(config.store.resolve(AuditStore.RETENTION_LOG), line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                config.log.println("warden collector: cannot write " + AuditStore.RETENTION_LOG + ": " + e.getMessage());
+            }
+            config.log.println("warden collector: retention rolled off " + f.getName() + " (" + size + " bytes, " + why
+                    + ", through excerpt " + lastSeq + ")");
+            ingest.recordEvent("retention-rolled-off", Map.of("file", f.getName(), "bytes", Long.toString(size),
+                    "through_excerpt", Long.toString(lastSeq)), why);
+        }
+        store.refreshDirectoryListing();
+    }
+
+    private int cycleOf(File f) {
+        for (long c : store.queue().listCyclesBetween(store.queue().firstCycle(), store.queue().lastCycle())) {
+            if (dev.warden.agent.ship.LocalQueue.cycleFile(store.queue(), (int) c).getName().equals(f.getName())) {
+                return (int) c;
+            }
+        }
+        return Integer.MIN_VALUE;
+    }
+
+    /** The store sequence of the last excerpt in a store file (the next file starts with a full checkpoint). */
+    private long lastSeqIn(File f) {
+        int cycle = cycleOf(f);
+        try (var t = store.queue().createTailer()) {
+            long count = t.excerptsInCycle(cycle);
+            if (count <= 0) {
+                return 0;
+            }
+            long idx = store.queue().rollCycle().toIndex(cycle, count - 1);
+            if (!t.moveToIndex(idx)) {
+                return 0;
+            }
+            try (var dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return 0;
+                }
+                var b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(256);
+                dc.wire().bytes().read(b);
+                return StoreEntry.getLong(b.underlyingObject(), 1);
+            }
+        }
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public ApprovalRegistry approvals() {
+        return approvals;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    /** The bound HTTP port (when started with port 0), or -1. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Blocks until the collector stops (by {@link #close} or a fatal error). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (bindings != null) {
+            try {
+                bindings.close();
+            } catch (IOException ignored) {
+                // the log is flushed after every line
+            }
+        }
+        if (aeron != null) {
+            aeron.close();
+        }
+    }
+
+    static String hostPort(String host, int port) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

@@ -1,0 +1,533 @@
+package dev.warden.collector;
+
+import dev.warden.agent.ship.ChainHasher;
+import dev.warden.agent.ship.Frames;
+import dev.warden.agent.ship.LinkKeys;
+import dev.warden.rules.evidence.EvidenceCodec;
+import dev.warden.rules.evidence.EvidenceRecord;
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The collector's receiving end: polls the agents' frames from Aeron, authenticates them,
+ * checks each instance's chain, writes new records to the {@link AuditStore} exactly once and
+ * acknowledges what is durable; registers approval requests and sends decisions back.
+ *
+ * <p>What it refuses: frames that are not ours or are malformed ({@code malformed}), a HELLO for
+ * a bound instance with another key ({@code key-mismatch}), batches whose MAC fails or whose
+ * records do not hash to the shipped, authenticated hashes ({@code forged}), batches from an
+ * older session or with a counter already seen ({@code replayed}). Each is counted and recorded
+ * in the store as an integrity event of the collector's own instance (aggregated per kind every
+ * few seconds, so a flood cannot flood the store). A gap the agent declares and a previous hash
+ * that does not match the collector's are recorded too, and the records are kept.
+ *
+ * <p>Confined to the ingest thread ({@code warden-collector-ingest}); the only state shared
+ * with other threads is the {@link Metrics}, the {@link ApprovalRegistry} and the source map
+ * filled by Aeron's image callbacks.
+ */
+final class Ingest implements AutoCloseable {
+    static final int MAX_RECORDS_PER_BATCH = 4096;
+    static final long EVENT_WINDOW_MILLIS = 5_000;
+
+    private final AuditStore store;
+    private final CollectorKeys keys;
+    private final Bindings bindings;
+    private final Metrics metrics;
+    private final ApprovalRegistry approvals;
+    private final Aeron aeron;
+    private final Subscription sub;
+    private final FragmentHandler handler;
+    private final Map<Integer, String> sources = new ConcurrentHashMap<>();
+    private final Map<String, Publication> control = new HashMap<>();
+
+    private final String collectorInstance = "collector-" + UUID.randomUUID();
+    private long ownPosition;
+    private byte[] ownHash;
+
+    private byte[] frameBytes = new byte[64 * 1024];
+    private final Frames.In in = new Frames.In();
+    private final Frames.Out out = new Frames.Out(1024);
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[0]);
+    private final EvidenceRecord record = new EvidenceRecord();
+    private final ChainHasher hasher = new ChainHasher();
+    private final byte[] computed = new byte[32];
+    private final byte[] shipped = new byte[32];
+    private byte[] prevScratch = new byte[32];
+    private int[] hashOffsets = new int[256];
+    private int[] recordOffsets = new int[256];
+    private int[] recordLengths = new int[256];
+
+    private final Map<String, long[]> pendingEvents = new LinkedHashMap<>();
+    private final Map<String, String> pendingEventDetail = new HashMap<>();
+    private long eventWindowStart = System.currentTimeMillis();
+
+    Ingest(AuditStore store, CollectorKeys keys, Bindings bindings, Metrics metrics, ApprovalRegistry approvals, Aeron aeron, String channel) {
+        this.store = store;
+        this.keys = keys;
+        this.bindings = bindings;
+        this.metrics = metrics;
+        this.approvals = approvals;
+        this.aeron = aeron;
+        this.sub = aeron.addSubscription(channel, Frames.DATA_STREAM, this::onImage, img -> sources.remove(img.sessionId()));
+        this.handler = new FragmentAssembler(this::onFragment);
+    }
+
+    private void onImage(Image image) {
+        sources.put(image.sessionId(), image.sourceIdentity());
+    }
+
+    String collectorInstance() {
+        return collectorInstance;
+    }
+
+    /** One round of work: frames, approval decisions and expiries, aggregated events, checkpoints. */
+    int doWork(long nowMillis) {
+        int work = sub.poll(handler, 64);
+        ApprovalRegistry.Decided d;
+        while ((d = approvals.outbox.poll()) != null) {
+            sendDecision(d.request(), d.approved() ? Frames.APPROVED : Frames.DENIED, d.approver(), d.decidedAtMillis());
+            work++;
+        }
+        for (ApprovalRegistry.Pending p : approvals.expire(nowMillis)) {
+            sendDecision(p, Frames.EXPIRED, null, nowMillis);
+            work++;
+        }
+        if (nowMillis - eventWindowStart >= EVENT_WINDOW_MILLIS) {
+            flushEvents();
+            eventWindowStart = nowMillis;
+        }
+        if (store.checkpointIfDue(nowMillis)) {
+            metrics.checkpoints.increment();
+            work++;
+        }
+        return work;
+    }
+
+    private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
+        if (length > frameBytes.length) {
+            if (length > 16 * 1024 * 1024) {
+                drop("oversized", null, length + " bytes");
+                return;
+            }
+            frameBytes = new byte[length];
+        }
+        buffer.getBytes(offset, frameBytes, 0, length);
+        String source = sources.get(header.sessionId());
+        try {
+            switch (Frames.type(frameBytes, 0, length)) {
+                case Frames.HELLO -> onHello(frameBytes, length, source);
+                case Frames.BATCH -> onBatch(frameBytes, length);
+                case Frames.APPROVAL_REQUEST -> onApprovalRequest(frameBytes, length);
+                default -> drop("malformed", null, "unknown frame type or magic from " + source);
+            }
+        } catch (IllegalArgumentException e) {
+            drop("malformed", null, e.getMessage() + " (from " + source + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- HELLO
+
+    private void onHello(byte[] b, int len, String source) throws IllegalArgumentException {
+        in.wrap(b, 0, len).skip(Frames.HEADER);
+        String instance = in.str();
+        String agent = in.str();
+        long helloTime = in.i64();
+        byte[] agentPub = in.fixed(32);
+        String endpoint = in.str();
+        int flags = in.u8();
+        if ((flags & Frames.FLAG_MAC) != 0) {
+            in.trailer(Frames.MAC);
+        } else if (in.remaining() != 0) {
+            throw new IllegalArgumentException("trailing bytes after HELLO");
+        }
+        if (instance == null || instance.isEmpty() || endpoint == null) {
+            throw new IllegalArgumentException("HELLO without instance or control endpoint");
+        }
+        if (!sameHost(endpoint, source)) {
+            drop("endpoint-mismatch", instance, "control endpoint " + endpoint + " is not the sender " + source);
+            return;
+        }
+        Bindings.Binding bd = bindings.get(instance);
+        if (bd != null && !Arrays.equals(bd.agentPub, agentPub)) {
+            drop("key-mismatch", instance, "HELLO with a different key for a bound instance");
+            return;
+        }
+        if (bd == null) {
+            bd = bindings.bind(instance, agentPub);
+            deriveKey(bd);
+        } else {
+            deriveKey(bd);
+            if ((flags & Frames.FLAG_MAC) == 0 || !bd.macer.verify(b, 0, len)) {
+                drop("forged", instance, "HELLO for a bound instance without a valid MAC");
+                return;
+            }
+            if (helloTime <= bd.helloTime) {
+                drop("replayed", instance, "HELLO older than the current session");
+                return;
+            }
+        }
+        bd.helloTime = helloTime;
+        bd.counter = 0;
+        bd.agent = agent;
+        bd.controlEndpoint = endpoint;
+        try {
+            bindings.persist(bd);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + Bindings.FILE, e);
+        }
+        AuditStore.Head head = store.head(instance);
+        out.start(Frames.WELCOME).str(instance).i64(helloTime).fixed(keys.ingestPub, 32)
+                .i64(head == null ? 0 : head.position).fixed(head == null ? null : head.hash, 32);
+        bd.macer.sign(out);
+        send(bd, out);
+    }
+
+    private void deriveKey(Bindings.Binding bd) {
+        if (bd.macer == null) {
+            bd.linkKey = LinkKeys.linkKey(keys.ingest.getPrivate(), bd.agentPub, bd.instance, bd.agentPub, keys.ingestPub);
+            bd.macer = new LinkKeys.Macer(bd.linkKey);
+        }
+    }
+
+    private static boolean sameHost(String endpoint, String source) {
+        if (source == null) {
+            return false;
+        }
+        try {
+            String eh = endpoint.substring(0, endpoint.lastIndexOf(':')).replace("[", "").replace("]", "");
+            String sh = source.substring(0, source.lastIndexOf(':')).replace("[", "").replace("]", "");
+            return InetAddress.getByName(eh).equals(InetAddress.getByName(sh));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- BATCH
+
+    private void onBatch(byte[] b, int len) {
+        in.wrap(b, 0, len).skip(Frames.HEADER);
+        String instance = in.str();
+        long helloTime = in.i64();
+        long counter = in.i64();
+        long firstPos = in.i64();
+        int count = in.i32();
+        int batchFlags = in.u8();
+        int prevAt = in.position();
+        in.skip(32);
+        int headerEnd = in.position();
+        if (instance == null || count <= 0 || count > MAX_RECORDS_PER_BATCH || firstPos <= 0) {
+            throw new IllegalArgumentException("batch header out of range");
+        }
+        if (count > hashOffsets.length) {
+            hashOffsets = new int[count];
+            recordOffsets = new int[count];
+            recordLengths = new int[count];
+        }
+        for (int i = 0; i < count; i++) {
+            int l = in.i32();
+            if (l <= 0) {
+                throw new IllegalArgumentException("record length " + l);
+            }
+            hashOffsets[i] = in.position();
+            in.skip(32);
+            recordOffsets[i] = in.position();
+            recordLengths[i] = l;
+            in.skip(l);
+        }
+        int macAt = in.trailer(Frames.MAC);
+        Bindings.Binding bd = bindings.get(instance);
+        if (bd == null) {
+            drop("unknown-instance", instance, "batch from an instance that never said HELLO");
+            return;
+        }
+        deriveKey(bd);
+        bd.macer.update(b, 0, headerEnd);
+        for (int i = 0; i < count; i++) {
+            bd.macer.update(b, hashOffsets[i], 32);
+        }
+        if (!bd.macer.finishAndCheck(b, macAt)) {
+            drop("forged", instance, "batch MAC does not verify");
+            return;
+        }
+        if (helloTime < bd.helloTime || (helloTime == bd.helloTime && counter <= bd.counter)) {
+            drop("replayed", instance, "batch " + counter + " of session " + helloTime + " was already received");
+            return;
+        }
+        if (helloTime > bd.helloTime) {
+            // authentic, but from a session whose HELLO we missed: ask for a HELLO first
+            resync(bd, "unknown session");
+            return;
+        }
+        bd.counter = counter;
+        metrics.batches.increment();
+        metrics.received.add(count);
+
+        AuditStore.Head head = store.head(instance);
+        long headPos = head == null ? 0 : head.position;
+        byte[] prev = null;
+        if (!Frames.isZero(Arrays.copyOfRange(b, prevAt, prevAt + 32))) {
+            prev = prevScratch;
+            System.arraycopy(b, prevAt, prev, 0, 32);
+        }
+        boolean rewind = false;
+        long nowMicros = System.currentTimeMillis() * 1000;
+        for (int i = 0; i < count; i++) {
+            long pos = firstPos + i;
+            try {
+                EvidenceCodec.decode(b, recordOffsets[i], recordLengths[i], record);
+            } catch (IllegalArgumentException e) {
+                drop("forged", instance, "undecodable record at position " + pos + ": " + e.getMessage());
+                break;
+            }
+            if (record.instance != null && !record.instance.equals(instance)) {
+                drop("forged", instance, "record of instance " + record.instance + " in its batch");
+                break;
+            }
+            hasher.hash(prev, record, computed, 0);
+            System.arraycopy(b, hashOffsets[i], shipped, 0, 32);
+            if (!Arrays.equals(computed, shipped)) {
+                drop("forged", instance, "record at position " + pos + " does not hash to its authenticated hash");
+                break;
+            }
+            if (pos <= headPos) {
+                metrics.duplicates.increment();
+            } else {
+                int flags = 0;
+                if (pos == headPos + 1) {
+                    boolean linked = headPos == 0 ? prev == null : prev != null && Arrays.equals(prev, head.hash);
+                    if (!linked) {
+                        flags = StoreEntry.FLAG_BROKEN_LINK;
+                        event("broken-link", instance, "position " + pos + ": previous hash "
+                                + (prev == null ? "(none)" : ChainHasher.hex(prev)) + " does not match the stored "
+                                + (headPos == 0 ? "(none)" : ChainHasher.hex(head.hash)), 1);
+                    }
+                } else if (i == 0 && (batchFlags & Frames.FLAG_GAP) != 0) {
+                    flags = StoreEntry.FLAG_GAP;
+                    event("gap", instance, "positions " + (headPos + 1) + ".." + (pos - 1) + " are missing on the agent's side", 1);
+                } else {
+                    rewind = true; // earlier records have not arrived (lost in flight): ask for them again
+                    break;
+                }
+                store.appendRecord(instance, pos, flags, shipped, prev, b, recordOffsets[i], recordLengths[i]);
+                metrics.stored.increment();
+                if (record.type == EvidenceRecord.Type.DECISION) {
+                    metrics.decision(record.kind, record.decision, record.rules.isEmpty() ? "" : String.join(",", record.rules));
+                }
+                headPos = pos;
+                if (head == null) {
+                    head = store.head(instance);
+                }
+            }
+            if (prev == null || prev != prevScratch) {
+                prev = prevScratch;
+            }
+            System.arraycopy(shipped, 0, prev, 0, 32);
+        }
+        metrics.lag(bd.agent, nowMicros - record.timeMicros);
+        out.start(Frames.ACK).str(instance).i64(bd.helloTime).i64(headPos).u8(rewind ? 1 : 0);
+        bd.macer.sign(out);
+        send(bd, out);
+    }
+
+    // ---------------------------------------------------------------- approvals
+
+    private void onApprovalRequest(byte[] b, int len) {
+        in.wrap(b, 0, len).skip(Frames.HEADER);
+        String instance = in.str();
+        long helloTime = in.i64();
+        long counter = in.i64();
+        String id = in.str();
+        String agent = in.str();
+        String session = in.str();
+        String principal = in.str();
+        String summary = in.str();
+        String digest = in.str();
+        long timeout = in.i64();
+        in.trailer(Frames.MAC);
+        Bindings.Binding bd = instance == null ? null : bindings.get(instance);
+        if (bd == null || id == null || timeout <= 0) {
+            drop("unknown-instance", instance, "approval request from an unknown instance");
+            return;
+        }
+        deriveKey(bd);
+        if (!bd.macer.verify(b, 0, len)) {
+            drop("forged", instance, "approval request MAC does not verify");
+            return;
+        }
+        if (helloTime != bd.helloTime) {
+            drop("replayed", instance, "approval request from another session");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        ApprovalRegistry.Pending p = new ApprovalRegistry.Pending(id, agent == null ? bd.agent : agent, instance, session, principal,
+                summary, digest, now, now + Math.min(timeout, 24L * 3600 * 1000));
+        ApprovalRegistry.Pending existing = approvals.get(id);
+        if (existing == null) {
+            if (!approvals.register(p)) {
+                drop("forged", instance, "approval id " + id + " belongs to another instance");
+                return;
+            }
+            EvidenceRecord r = ownEvent("approval-requested");
+            r.approvalId = id;
+            r.attributes.put("subject_agent", String.valueOf(p.agent()));
+            r.attributes.put("subject_instance", instance);
+            r.session = session;
+            r.principal = principal;
+            r.target = summary;
+            r.argsDigest = digest;
+            appendOwn(r);
+        }
+        out.start(Frames.APPROVAL_RECEIVED).str(instance).str(id);
+        bd.macer.sign(out);
+        send(bd, out);
+    }
+
+    private void sendDecision(ApprovalRegistry.Pending p, byte decision, String approver, long atMillis) {
+        EvidenceRecord r = ownEvent(decision == Frames.EXPIRED ? "approval-expired" : "approval-decided");
+        r.approvalId = p.id();
+        r.approver = approver;
+        r.approvalDecision = decision == Frames.APPROVED ? "approved" : decision == Frames.DENIED ? "denied" : "timeout";
+        r.approvalWaitedMs = Math.max(0, atMillis - p.requestedAtMillis());
+        r.attributes.put("subject_agent", String.valueOf(p.agent()));
+        r.attributes.put("subject_instance", p.instance());
+        r.session = p.session();
+        r.principal = p.principal();
+        r.target = p.summary();
+        r.argsDigest = p.actionDigest();
+        appendOwn(r);
+        Bindings.Binding bd = bindings.get(p.instance());
+        if (bd == null) {
+            return;
+        }
+        deriveKey(bd);
+        out.start(Frames.APPROVAL_DECISION).str(p.instance()).str(p.id()).u8(decision).str(approver).i64(atMillis * 1000);
+        bd.macer.sign(out);
+        send(bd, out);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private void resync(Bindings.Binding bd, String why) {
+        out.start(Frames.RESYNC).str(bd.instance).str(why);
+        send(bd, out);
+    }
+
+    private void send(Bindings.Binding bd, Frames.Out frame) {
+        if (bd.controlEndpoint == null) {
+            return;
+        }
+        Publication p = control.get(bd.controlEndpoint);
+        if (p == null) {
+            p = aeron.addPublication("aeron:udp?endpoint=" + bd.controlEndpoint + "|term-length=65536", Frames.CONTROL_STREAM);
+            control.put(bd.controlEndpoint, p);
+        }
+        sendBuffer.wrap(frame.buffer(), 0, frame.length());
+        long r = p.offer(sendBuffer, 0, frame.length());
+        if (r < 0) {
+            metrics.dropped("control-not-sent"); // the agent retries: HELLO again, or rewinds after a silence
+        }
+    }
+
+    // ---------------------------------------------------------------- integrity events
+
+    private void drop(String reason, String instance, String detail) {
+        metrics.dropped(reason);
+        event(reason, instance, detail, 0);
+    }
+
+    /** Records an integrity event: at once when {@code immediate}, else aggregated per kind and window. */
+    private void event(String kind, String instance, String detail, int immediate) {
+        metrics.integrity(kind);
+        if (immediate == 1) {
+            writeIntegrity(kind, instance, detail, 1);
+            return;
+        }
+        String key = kind + "\u0000" + (instance == null ? "" : instance);
+        long[] c = pendingEvents.computeIfAbsent(key, k -> new long[1]);
+        if (c[0]++ == 0) {
+            pendingEventDetail.put(key, detail);
+        }
+    }
+
+    private void flushEvents() {
+        if (pendingEvents.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, long[]> e : pendingEvents.entrySet()) {
+            String[] k = e.getKey().split("\u0000", -1);
+            writeIntegrity(k[0], k[1].isEmpty() ? null : k[1], pendingEventDetail.get(e.getKey()), e.getValue()[0]);
+        }
+        pendingEvents.clear();
+        pendingEventDetail.clear();
+    }
+
+    private void writeIntegrity(String kind, String instance, String detail, long count) {
+        EvidenceRecord r = ownEvent("integrity-" + kind);
+        if (instance != null) {
+            r.attributes.put("subject_instance", instance);
+        }
+        r.attributes.put("count", Long.toString(count));
+        r.reason = detail;
+        appendOwn(r);
+    }
+
+    private EvidenceRecord ownEvent(String event) {
+        EvidenceRecord r = new EvidenceRecord();
+        r.type = EvidenceRecord.Type.EVENT;
+        r.instance = collectorInstance;
+        r.agent = "warden-collector";
+        r.seq = ownPosition + 1;
+        r.timeMicros = System.currentTimeMillis() * 1000;
+        r.event = event;
+        return r;
+    }
+
+    private void appendOwn(EvidenceRecord r) {
+        byte[] h = hasher.hash(ownHash, r);
+        byte[] bytes = EvidenceCodec.encode(r);
+        store.appendRecord(collectorInstance, ++ownPosition, 0, h, null, bytes, 0, bytes.length);
+        ownHash = h;
+    }
+
+    /** Writes pending aggregated events (on shutdown). */
+    void flush() {
+        flushEvents();
+    }
+
+    /** Records a housekeeping event of the collector's own (retention, start, stop). */
+    void recordEvent(String event, Map<String, String> attributes, String reason) {
+        EvidenceRecord r = ownEvent(event);
+        r.attributes.putAll(attributes);
+        r.reason = reason;
+        appendOwn(r);
+    }
+
+    List<String> sourcesSeen() {
+        return List.copyOf(sources.values());
+    }
+
+    @Override
+    public void close() {
+        flushEvents();
+        for (Publication p : control.values()) {
+            p.close();
+        }
+        sub.close();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.warden.agent.ship;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * How the shipper finds and opens local evidence queues: {@code DIR/<agent>/<instance>/}, one
+ * Chronicle Queue per JVM whose excerpts are the {@code EvidenceCodec} bytes of one record.
+ *
+ * <p>An instance is <em>live</em> while a process holds its {@code ship.lock} (the shipper of the
+ * JVM that writes it takes it at start) or while the {@code pid} recorded beside it is alive;
+ * otherwise it is <em>dead</em> and any shipper may take the lock and ship its backlog.
+ *
+ * <p>Static helpers, safe from any thread; {@link #quietChronicle()} runs before the first
+ * Chronicle class is touched so nothing is printed or written to the user's home directory.
+ */
+public final class LocalQueue {
+    public static final String LOCK = "ship.lock";
+    public static final String PID = "pid";
+
+    private LocalQueue() {
+    }
+
+    /** Turns off Chronicle's banner, announcements and analytics; call before any Chronicle use. */
+    public static void quietChronicle() {
+        setIfAbsent("chronicle.analytics.disable", "true");
+        setIfAbsent("chronicle.announcer.disable", "true");
+        setIfAbsent("disable.chronicle.banner", "true");
+        setIfAbsent("chronicle.disk.monitor.disable", "true");
+        setIfAbsent("disable.thread.safety", "true");
+        setIfAbsent("jvmInfo.disable", "true");
+    }
+
+    private static void setIfAbsent(String k, String v) {
+        if (System.getProperty(k) == null) {
+            System.setProperty(k, v);
+        }
+    }
+
+    /** Whether {@code dir} holds a Chronicle Queue (its metadata file exists). */
+    public static boolean isQueue(Path dir) {
+        return Files.exists(dir.resolve("metadata.cq4t"));
+    }
+
+    public static SingleChronicleQueue open(Path dir) {
+        quietChronicle();
+        return SingleChronicleQueueBuilder.binary(dir).build();
+    }
+
+    /** Every {@code DIR/<agent>/<instance>} that holds a queue, skipping dot-directories. */
+    public static List<Path> instances(Path evidenceDir) {
+        List<Path> out = new ArrayList<>();
+        File[] agents = evidenceDir.toFile().listFiles(f -> f.isDirectory() && !f.getName().startsWith("."));
+        if (agents == null) {
+            return out;
+        }
+        for (File a : agents) {
+            File[] inst = a.listFiles(f -> f.isDirectory() && !f.getName().startsWith("."));
+            if (inst != null) {
+                for (File i : inst) {
+                    if (isQueue(i.toPath())) {
+                        out.add(i.toPath());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes the instance's ship lock for the life of this process, or returns null when another
+     * process (or this one) holds it or its writer's pid is alive.
+     */
+    public static FileChannel tryLock(Path instanceDir, boolean checkPid) {
+        if (checkPid && pidAlive(instanceDir)) {
+            return null;
+        }
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(instanceDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                return null;
+            }
+            return ch;
+        } catch (OverlappingFileLockException | IOException e) {
+            closeQuietly(ch);
+            return null;
+        }
+    }
+
+    private static boolean pidAlive(Path instanceDir) {
+        Path pid = instanceDir.resolve(PID);
+        if (!Files.exists(pid)) {
+            return false;
+        }
+        try {
+            String s = Files.readString(pid).trim();
+            long p = Long.parseLong(s.split("\\s+")[0]);
+            return p != ProcessHandle.current().pid() && ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing useful to do
+            }
+        }
+    }
+
+    /** The file that holds {@code cycle} of a queue with roll cycle {@code rc}. */
+    public static File cycleFile(SingleChronicleQueue q, int cycle) {
+        RollCycle rc = q.rollCycle();
+        String name = DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli((long) cycle * rc.lengthInMillis()));
+        return new File(q.file(), name + SingleChronicleQueue.SUFFIX);
+    }
+}

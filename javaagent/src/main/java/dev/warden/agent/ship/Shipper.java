@@ -1,0 +1,428 @@
+package dev.warden.agent.ship;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The agent's evidence shipper: one daemon thread, {@code warden-shipper}, that tails the local
+ * evidence queues under the evidence directory (this JVM's own instance and the backlog of dead
+ * instances it finds there) and ships them to the collector over Aeron UDP; it also carries
+ * this JVM's approval requests ({@link CollectorApprovals}).
+ *
+ * <p>The application thread never meets the shipper: it only appends to the local queue. If the
+ * collector is down or slow, evidence accumulates locally and the shipper catches up when it
+ * returns. Idle, the thread parks (up to 1 ms), as does the embedded media driver's one thread.
+ *
+ * <p>{@link #start} and {@link #close} may be called from any thread; everything else runs on
+ * the shipper thread.
+ */
+public final class Shipper implements AutoCloseable {
+    /** Where and what to ship. */
+    public static final class Settings {
+        Path evidenceDir;
+        String agent;
+        String instance;
+        String collectorHost;
+        int collectorPort;
+        String aeronDir;
+        int termLength = 1 << 20;
+        int mtu;
+
+        /** {@code collector} is {@code HOST:PORT} as given in the agent arguments. */
+        public Settings(Path evidenceDir, String agent, String instance, String collector) {
+            this.evidenceDir = evidenceDir;
+            this.agent = agent;
+            this.instance = instance;
+            int colon = collector.lastIndexOf(':');
+            if (colon <= 0 || colon == collector.length() - 1) {
+                throw new IllegalArgumentException("collector=" + collector + ": expected HOST:PORT, e.g. collector=127.0.0.1:7600");
+            }
+            String host = collector.substring(0, colon);
+            this.collectorHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            try {
+                this.collectorPort = Integer.parseInt(collector.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("collector=" + collector + ": the port is not a number");
+            }
+            if (collectorPort <= 0 || collectorPort > 65535) {
+                throw new IllegalArgumentException("collector=" + collector + ": the port must be 1-65535");
+            }
+        }
+
+        /** An existing media driver's directory ({@code warden.aeron.dir}) instead of an embedded one. */
+        public Settings aeronDir(String dir) {
+            this.aeronDir = dir;
+            return this;
+        }
+
+        public Settings termLength(int bytes) {
+            this.termLength = bytes;
+            return this;
+        }
+
+        public Settings mtu(int bytes) {
+            this.mtu = bytes;
+            return this;
+        }
+    }
+
+    private static final long DISCOVER_EVERY_NANOS = 2_000_000_000L;
+    private static final long APPROVAL_RESEND_NANOS = 1_000_000_000L;
+
+    private final Settings settings;
+    private final ShipCounters counters = new ShipCounters();
+    private final CollectorApprovals approvals = new CollectorApprovals();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile String lastError;
+
+    private AeronRuntime runtime;
+    private ExclusivePublication pub;
+    private Subscription control;
+    private String controlEndpoint;
+    private final Map<String, InstanceFeed> feeds = new LinkedHashMap<>();
+    private InstanceFeed ownFeed;
+    private FileChannel ownLock;
+    private boolean wasConnected;
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[0]);
+    private final Frames.In in = new Frames.In();
+    private final Frames.Out out = new Frames.Out(4096);
+    private byte[] controlBytes = new byte[4096];
+
+    private Shipper(Settings settings) {
+        this.settings = settings;
+        this.thread = new Thread(this::run, "warden-shipper");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the shipper thread and returns at once; connection problems never reach the caller. */
+    public static Shipper start(Settings settings) {
+        Shipper s = new Shipper(settings);
+        s.approvals.running(true);
+        s.thread.start();
+        return s;
+    }
+
+    public CollectorApprovals approvals() {
+        return approvals;
+    }
+
+    public ShipCounters counters() {
+        return counters;
+    }
+
+    /** The last error the shipper met (for a status line), or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    private final InstanceFeed.Sender sender = new InstanceFeed.Sender() {
+        @Override
+        public boolean offer(Frames.Out frame) {
+            sendBuffer.wrap(frame.buffer(), 0, frame.length());
+            long r = pub.offer(sendBuffer, 0, frame.length());
+            if (r == Publication.MAX_POSITION_EXCEEDED || r == Publication.CLOSED) {
+                lastError = "the publication to the collector closed (" + r + ")";
+            }
+            return r > 0;
+        }
+
+        @Override
+        public boolean connected() {
+            return pub.isConnected();
+        }
+    };
+
+    private void run() {
+        IdleStrategy idle = AeronRuntime.parking(1_000);
+        while (running) {
+            try {
+                open();
+                loop(idle);
+            } catch (Throwable t) {
+                counters.errors.increment();
+                lastError = String.valueOf(t);
+                closeTransport();
+                if (running) {
+                    sleepQuietly(1_000);
+                }
+            }
+        }
+        closeTransport();
+    }
+
+    private void open() throws IOException {
+        LocalQueue.quietChronicle();
+        Files.createDirectories(settings.evidenceDir);
+        int term = settings.termLength;
+        runtime = AeronRuntime.start(settings.evidenceDir.resolve(".aeron"), settings.instance, settings.aeronDir, term,
+                t -> {
+                    counters.errors.increment();
+                    lastError = String.valueOf(t);
+                });
+        String local = localAddressToward(settings.collectorHost, settings.collectorPort);
+        control = runtime.aeron().addSubscription("aeron:udp?endpoint=" + hostPort(local, 0), Frames.CONTROL_STREAM);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (control.localSocketAddresses().isEmpty() && System.nanoTime() < deadline) {
+            sleepQuietly(5);
+        }
+        if (control.localSocketAddresses().isEmpty()) {
+            throw new IOException("the control channel did not bind on " + local);
+        }
+        controlEndpoint = control.localSocketAddresses().get(0);
+        int mtu = settings.mtu > 0 ? settings.mtu : (isLoopback(settings.collectorHost) ? 8192 : 1408);
+        pub = runtime.aeron().addExclusivePublication("aeron:udp?endpoint=" + hostPort(settings.collectorHost, settings.collectorPort)
+                + "|term-length=" + term + "|mtu=" + mtu, Frames.DATA_STREAM);
+        if (ownFeed == null && settings.instance != null) {
+            Path ownDir = settings.evidenceDir.resolve(settings.agent).resolve(settings.instance);
+            Files.createDirectories(ownDir);
+            if (ownLock == null) {
+                ownLock = LocalQueue.tryLock(ownDir, false);
+                Files.writeString(ownDir.resolve(LocalQueue.PID), ProcessHandle.current().pid() + "\n");
+            }
+            ownFeed = new InstanceFeed(ownDir, settings.agent, true, ownLock, controlEndpoint, counters);
+            feeds.put(ownFeed.instance, ownFeed);
+        }
+        for (InstanceFeed f : feeds.values()) {
+            f.controlEndpoint(controlEndpoint);
+            f.reconnect();
+        }
+        wasConnected = false;
+    }
+
+    private void loop(IdleStrategy idle) throws IOException {
+        FragmentHandler handler = new FragmentAssembler(this::onControl);
+        long lastDiscover = 0;
+        while (running) {
+            int work = control.poll(handler, 16);
+            long now = System.nanoTime();
+            boolean connected = pub.isConnected();
+            if (connected && !wasConnected) {
+                for (InstanceFeed f : feeds.values()) {
+                    f.reconnect(); // a (re)started collector: hello first, then resume from its ack
+                }
+            }
+            wasConnected = connected;
+            if (now - lastDiscover > DISCOVER_EVERY_NANOS) {
+                lastDiscover = now;
+                discoverDeadInstances();
+            }
+            Iterator<InstanceFeed> it = feeds.values().iterator();
+            while (it.hasNext()) {
+                InstanceFeed f = it.next();
+                if (connected) {
+                    work += f.pump(sender, now);
+                }
+                if (f.finished()) {
+                    it.remove();
+                    f.closeAndDelete();
+                    counters.instancesFinished.increment();
+                }
+            }
+            work += pumpApprovals(now, connected);
+            idle.idle(work);
+        }
+    }
+
+    private void discoverDeadInstances() throws IOException {
+        for (Path dir : LocalQueue.instances(settings.evidenceDir)) {
+            String id = dir.getFileName().toString();
+            if (feeds.containsKey(id) || id.equals(settings.instance)) {
+                continue;
+            }
+            FileChannel lock = LocalQueue.tryLock(dir, true);
+            if (lock != null) {
+                InstanceFeed f = new InstanceFeed(dir, dir.getParent().getFileName().toString(), false, lock, controlEndpoint, counters);
+                feeds.put(id, f);
+            }
+        }
+    }
+
+    private int pumpApprovals(long now, boolean connected) {
+        CollectorApprovals.Pending p;
+        while ((p = approvals.submitted.poll()) != null) {
+            p.lastSentNanos = 0;
+        }
+        int work = 0;
+        for (CollectorApprovals.Pending q : approvals.pendingRequests()) {
+            if (now - q.deadlineNanos >= 0) {
+                q.future.complete(new ApprovalResult(q.everSent ? ApprovalResult.Status.TIMED_OUT : ApprovalResult.Status.UNAVAILABLE,
+                        null, q.waitedMillis(), q.everSent ? "no decision within " + q.timeoutMillis + " ms"
+                        : "the collector could not be reached within " + q.timeoutMillis + " ms"));
+                work++;
+                continue;
+            }
+            if (q.received || !connected || ownFeed == null || !ownFeed.welcomed()
+                    || (q.lastSentNanos != 0 && now - q.lastSentNanos < APPROVAL_RESEND_NANOS)) {
+                continue;
+            }
+            long remaining = Math.max(1, (q.deadlineNanos - now) / 1_000_000L);
+            out.start(Frames.APPROVAL_REQUEST).str(ownFeed.instance).i64(ownFeed.helloTime()).i64(ownFeed.nextApprovalCounter())
+                    .str(q.id).str(settings.agent).str(q.session).str(q.principal).str(q.summary).str(q.digest).i64(remaining);
+            ownFeed.macer().sign(out);
+            if (sender.offer(out)) {
+                q.lastSentNanos = now;
+                q.everSent = true;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void onControl(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
+        if (length > controlBytes.length) {
+            controlBytes = new byte[length];
+        }
+        buffer.getBytes(offset, controlBytes, 0, length);
+        byte[] b = controlBytes;
+        try {
+            int type = Frames.type(b, 0, length);
+            in.wrap(b, 0, length).skip(Frames.HEADER);
+            String instance = in.str();
+            InstanceFeed f = instance == null ? null : feeds.get(instance);
+            if (f == null) {
+                counters.badControl.increment();
+                return;
+            }
+            switch (type) {
+                case Frames.WELCOME -> {
+                    long hTime = in.i64();
+                    byte[] collectorPub = in.fixed(32);
+                    long durable = in.i64();
+                    byte[] last = in.fixed(32);
+                    in.trailer(Frames.MAC);
+                    f.onWelcome(hTime, collectorPub, durable, Frames.isZero(last) ? null : last, b, 0, length);
+                }
+                case Frames.ACK -> {
+                    long hTime = in.i64();
+                    long durable = in.i64();
+                    int flags = in.u8();
+                    in.trailer(Frames.MAC);
+                    if (f.macer() == null || !f.macer().verify(b, 0, length)) {
+                        counters.badControl.increment();
+                        return;
+                    }
+                    f.onAck(hTime, durable, (flags & 1) != 0);
+                }
+                case Frames.APPROVAL_RECEIVED, Frames.APPROVAL_DECISION -> onApproval(type, f, b, length);
+                case Frames.RESYNC -> f.reconnect();
+                default -> counters.badControl.increment(); // POLICY_PUSH and newer types: not handled here yet
+            }
+        } catch (IllegalArgumentException e) {
+            counters.badControl.increment();
+        }
+    }
+
+    private void onApproval(int type, InstanceFeed f, byte[] b, int length) {
+        String id = in.str();
+        byte decision = 0;
+        String approver = null;
+        if (type == Frames.APPROVAL_DECISION) {
+            decision = (byte) in.u8();
+            approver = in.str();
+            in.i64();
+        }
+        in.trailer(Frames.MAC);
+        if (f != ownFeed || f.macer() == null || !f.macer().verify(b, 0, length)) {
+            counters.badControl.increment();
+            return;
+        }
+        CollectorApprovals.Pending p = approvals.get(id);
+        if (p == null) {
+            return;
+        }
+        if (type == Frames.APPROVAL_RECEIVED) {
+            p.received = true;
+            return;
+        }
+        ApprovalResult.Status st = switch (decision) {
+            case Frames.APPROVED -> ApprovalResult.Status.APPROVED;
+            case Frames.DENIED -> ApprovalResult.Status.DENIED;
+            default -> ApprovalResult.Status.TIMED_OUT;
+        };
+        p.future.complete(new ApprovalResult(st, approver, p.waitedMillis(),
+                st == ApprovalResult.Status.TIMED_OUT ? "expired at the collector" : st.label + " by " + approver));
+    }
+
+    private void closeTransport() {
+        for (InstanceFeed f : feeds.values()) {
+            f.saveState();
+        }
+        LocalQueue.closeQuietly(runtime);
+        runtime = null;
+        pub = null;
+        control = null;
+    }
+
+    /** Stops the thread (waiting up to two seconds), saves progress and deletes the driver's directory. */
+    @Override
+    public void close() {
+        running = false;
+        approvals.failAll("the agent is shutting down");
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            List<InstanceFeed> all = new ArrayList<>(feeds.values());
+            feeds.clear();
+            for (InstanceFeed f : all) {
+                f.close();
+            }
+            LocalQueue.closeQuietly(ownLock);
+        }
+    }
+
+    /** The local address this host uses to reach the collector (no packet is sent). */
+    static String localAddressToward(String host, int port) {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.connect(new InetSocketAddress(InetAddress.getByName(host), port));
+            InetAddress a = s.getLocalAddress();
+            if (a == null || a.isAnyLocalAddress()) {
+                return isLoopback(host) ? "127.0.0.1" : InetAddress.getLocalHost().getHostAddress();
+            }
+            return a.getHostAddress();
+        } catch (IOException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String hostPort(String host, int port) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
