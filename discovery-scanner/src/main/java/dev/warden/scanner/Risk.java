@@ -191,7 +191,7 @@ public final class Risk {
     }
 
     /** {@code issueRefund} → {@code issue refund}. */
-    static String split(String name) {
+    public static String split(String name) {
         if (name == null) {
             return "";
         }
@@ -199,7 +199,7 @@ public final class Risk {
     }
 
     /** Words of {@code vocabulary} found in {@code text} as whole words or word prefixes (refund → refunds). */
-    static List<String> matches(String text, List<String> vocabulary) {
+    public static List<String> matches(String text, List<String> vocabulary) {
         List<String> out = new ArrayList<>();
         String[] tokens = text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         for (String w : vocabulary) {
