@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runtime governance for AI agents on the JVM.",
         subcommands = {
             PolicyCommand.class,
+            dev.warden.cli.scan.ScanCommand.class,
         })
 public final class Main implements Runnable {
     public static void main(String[] args) {

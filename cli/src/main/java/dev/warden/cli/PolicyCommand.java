@@ -27,6 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
             PolicyCommand.Check.class,
             PolicyCommand.Test.class,
             PolicyCommand.Explain.class,
+            dev.warden.cli.scan.PolicySuggestCommand.class,
+            dev.warden.cli.scan.PolicyCoverageCommand.class,
         })
 public final class PolicyCommand implements Runnable {
     @Spec
