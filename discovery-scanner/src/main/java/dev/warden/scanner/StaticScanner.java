@@ -38,6 +38,8 @@ public final class StaticScanner {
         public int callDepth = 12;
         public Progress progress = Progress.NONE;
         public String generator = "warden-scanner " + version();
+        /** Read third-party code as application code too (constants, sinks, call graph): slower, noisier, complete. */
+        public boolean allCode;
     }
 
     static String version() {
@@ -85,9 +87,11 @@ public final class StaticScanner {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong skipped = new AtomicLong();
         private final Progress progress;
+        private final boolean allCode;
 
-        Collected(Progress progress) {
+        Collected(Progress progress, boolean allCode) {
             this.progress = progress;
+            this.allCode = allCode;
         }
 
         private ContainerInfo info(Container c) {
@@ -119,7 +123,7 @@ public final class StaticScanner {
             }
             ClassFacts cf;
             try {
-                cf = ClassScanner.scan(bytes, c.location(), false);
+                cf = ClassScanner.scan(bytes, c.location(), allCode);
             } catch (ClassScanner.UnreadableClassException e) {
                 skipped.incrementAndGet();
                 problems.add(new Inventory.Problem(c.location() + "!/" + entry, e.getMessage()));
@@ -182,7 +186,7 @@ public final class StaticScanner {
     public Inventory scan(List<Path> inputs) {
         long t0 = System.nanoTime();
         long total = ArchiveWalker.totalSize(inputs);
-        Collected collected = new Collected(options.progress);
+        Collected collected = new Collected(options.progress, options.allCode);
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads, r -> {
             Thread t = new Thread(r, "warden-scan-" + n.incrementAndGet());

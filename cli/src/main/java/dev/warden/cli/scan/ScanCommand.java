@@ -56,6 +56,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--agent-jar", paramLabel = "FILE", description = "the Warden agent jar for --attach (default: javaagent/target/warden-agent.jar)")
     Path agentJar;
 
+    @Option(names = "--all-code", description = "read third-party libraries as application code too (slower, noisier)")
+    boolean allCode;
+
     @Option(names = "--depth", paramLabel = "N", defaultValue = "12", description = "call-graph depth from a tool to a system (default 12)")
     int depth;
 
@@ -77,6 +80,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (!paths.isEmpty()) {
             StaticScanner.Options o = new StaticScanner.Options();
             o.callDepth = depth;
+            o.allCode = allCode;
             o.progress = Progress.terminal(System.err);
             inv = new StaticScanner(o).scan(paths);
         } else {
