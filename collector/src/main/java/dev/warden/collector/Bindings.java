@@ -30,6 +30,8 @@ final class Bindings implements AutoCloseable {
         long helloTime;
         long counter;
         String controlEndpoint;
+        /** An authenticated frame has arrived: from now on a HELLO must carry a MAC. */
+        boolean confirmed;
         byte[] linkKey;
         dev.warden.agent.ship.LinkKeys.Macer macer;
 
@@ -56,6 +58,7 @@ final class Bindings implements AutoCloseable {
                     b.helloTime = Long.parseLong(p[2]);
                     b.controlEndpoint = p[3].isEmpty() ? null : p[3];
                     b.agent = p[4];
+                    b.confirmed = p.length > 5 && "confirmed".equals(p[5]);
                 } catch (RuntimeException e) {
                     // skip a damaged line; the instance re-binds on its next HELLO
                 }
@@ -78,7 +81,7 @@ final class Bindings implements AutoCloseable {
 
     void persist(Binding b) throws IOException {
         log.write(b.instance + "\t" + ChainHasher.hex(b.agentPub) + "\t" + b.helloTime + "\t"
-                + (b.controlEndpoint == null ? "" : b.controlEndpoint) + "\t" + (b.agent == null ? "" : b.agent.replace('\t', ' ')) + "\n");
+                + (b.controlEndpoint == null ? "" : b.controlEndpoint) + "\t" + (b.agent == null ? "" : b.agent.replace('\t', ' ')) + "\t" + (b.confirmed ? "confirmed" : "new") + "\n");
         log.flush();
     }
 

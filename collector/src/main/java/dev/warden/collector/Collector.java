@@ -56,6 +56,7 @@ public final class Collector implements AutoCloseable {
     private Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private String signingKeyId;
 
     private Collector(Config config) {
         this.config = config;
@@ -77,29 +78,56 @@ public final class Collector implements AutoCloseable {
         Files.createDirectories(config.store);
         CollectorKeys keys = CollectorKeys.loadOrCreate(config.store);
         tokens = Tokens.loadOrCreate(config.store, config.adminToken, config.approvers);
-        store = AuditStore.openForWriting(config.store, keys, config.storeOptions);
         bindings = new Bindings(config.store);
         aeron = AeronRuntime.start(config.store.resolve(".aeron"), "collector-" + ProcessHandle.current().pid(), config.aeronDir,
                 1 << 20, t -> metrics.dropped("aeron-error"));
+        signingKeyId = keys.keyId;
         String channel = "aeron:udp?endpoint=" + hostPort(config.listenHost, config.listenPort);
-        ingest = new Ingest(store, keys, bindings, metrics, approvals, aeron.aeron(), channel);
+        CountDownLatch ready = new CountDownLatch(1);
+        Throwable[] openFailure = new Throwable[1];
+        // the store is opened, written and closed by the ingest thread alone (Chronicle's appender is single-threaded)
+        thread = new Thread(() -> {
+            try {
+                store = AuditStore.openForWriting(config.store, keys, config.storeOptions);
+                ingest = new Ingest(store, keys, bindings, metrics, approvals, aeron.aeron(), channel);
+            } catch (Throwable t) {
+                openFailure[0] = t;
+                stopped.countDown();
+                return;
+            } finally {
+                ready.countDown();
+            }
+            run();
+        }, "warden-collector-ingest");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            ready.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the store");
+        }
+        if (openFailure[0] instanceof IOException io) {
+            throw io;
+        } else if (openFailure[0] instanceof RuntimeException re) {
+            throw re;
+        } else if (openFailure[0] != null) {
+            throw new IOException(openFailure[0]);
+        }
         metrics.gauge("warden_collector_store_records", store::records);
         metrics.gauge("warden_collector_approvals_pending", approvals::size);
         metrics.gauge("warden_collector_instances_bound", () -> bindings.size());
         if (config.httpPort >= 0) {
             http = HttpApi.start(config.httpHost, config.httpPort, config.store, tokens, approvals, metrics);
         }
-        ingest.recordEvent("collector-started", Map.of("listen", hostPort(config.listenHost, config.listenPort),
-                "signing_key", keys.keyId), null);
-        thread = new Thread(this::run, "warden-collector-ingest");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private void run() {
         IdleStrategy idle = AeronRuntime.parking(1_000);
         long lastRetention = 0;
         try {
+            ingest.recordEvent("collector-started", Map.of("listen", hostPort(config.listenHost, config.listenPort),
+                    "signing_key", signingKeyId), null);
             while (running) {
                 long now = System.currentTimeMillis();
                 int work = ingest.doWork(now);
@@ -113,7 +141,16 @@ public final class Collector implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
             config.log.println("warden collector: stopped: " + t);
+            if (!Boolean.getBoolean("warden.quiet")) {
+                t.printStackTrace(config.log);
+            }
         } finally {
+            try {
+                ingest.close();
+                store.close(); // the final checkpoint is written by the thread that owns the store
+            } catch (RuntimeException e) {
+                config.log.println("warden collector: closing the store failed: " + e);
+            }
             stopped.countDown();
         }
     }
@@ -238,12 +275,7 @@ public final class Collector implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (store != null) {
-            store.close();
-        }
+
         if (bindings != null) {
             try {
                 bindings.close();

@@ -55,6 +55,8 @@ final class Ingest implements AutoCloseable {
     private final FragmentHandler handler;
     private final Map<Integer, String> sources = new ConcurrentHashMap<>();
     private final Map<String, Publication> control = new HashMap<>();
+    /** Control frames to a publication that is not connected yet (a new agent): retried briefly. */
+    private final java.util.ArrayDeque<Object[]> unsent = new java.util.ArrayDeque<>();
 
     private final String collectorInstance = "collector-" + UUID.randomUUID();
     private long ownPosition;
@@ -99,6 +101,9 @@ final class Ingest implements AutoCloseable {
     /** One round of work: frames, approval decisions and expiries, aggregated events, checkpoints. */
     int doWork(long nowMillis) {
         int work = sub.poll(handler, 64);
+        if (!unsent.isEmpty()) {
+            work += retryUnsent(nowMillis);
+        }
         ApprovalRegistry.Decided d;
         while ((d = approvals.outbox.poll()) != null) {
             sendDecision(d.request(), d.approved() ? Frames.APPROVED : Frames.DENIED, d.approver(), d.decidedAtMillis());
@@ -173,7 +178,10 @@ final class Ingest implements AutoCloseable {
             deriveKey(bd);
         } else {
             deriveKey(bd);
-            if ((flags & Frames.FLAG_MAC) == 0 || !bd.macer.verify(b, 0, len)) {
+            boolean macOk = (flags & Frames.FLAG_MAC) != 0 && bd.macer.verify(b, 0, len);
+            // until the agent has proven it holds the link key (its first authenticated frame), it may not
+            // know the collector's key yet (a lost WELCOME): an unauthenticated HELLO is accepted until then
+            if (!macOk && bd.confirmed) {
                 drop("forged", instance, "HELLO for a bound instance without a valid MAC");
                 return;
             }
@@ -186,16 +194,20 @@ final class Ingest implements AutoCloseable {
         bd.counter = 0;
         bd.agent = agent;
         bd.controlEndpoint = endpoint;
-        try {
-            bindings.persist(bd);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + Bindings.FILE, e);
-        }
+        persist(bd);
         AuditStore.Head head = store.head(instance);
         out.start(Frames.WELCOME).str(instance).i64(helloTime).fixed(keys.ingestPub, 32)
                 .i64(head == null ? 0 : head.position).fixed(head == null ? null : head.hash, 32);
         bd.macer.sign(out);
         send(bd, out);
+    }
+
+    private void persist(Bindings.Binding bd) {
+        try {
+            bindings.persist(bd);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + Bindings.FILE, e);
+        }
     }
 
     private void deriveKey(Bindings.Binding bd) {
@@ -275,6 +287,10 @@ final class Ingest implements AutoCloseable {
             return;
         }
         bd.counter = counter;
+        if (!bd.confirmed) {
+            bd.confirmed = true;
+            persist(bd);
+        }
         metrics.batches.increment();
         metrics.received.add(count);
 
@@ -440,8 +456,32 @@ final class Ingest implements AutoCloseable {
         sendBuffer.wrap(frame.buffer(), 0, frame.length());
         long r = p.offer(sendBuffer, 0, frame.length());
         if (r < 0) {
-            metrics.dropped("control-not-sent"); // the agent retries: HELLO again, or rewinds after a silence
+            if (unsent.size() < 10_000) {
+                unsent.add(new Object[] {p, Arrays.copyOf(frame.buffer(), frame.length()), System.currentTimeMillis()});
+            } else {
+                metrics.dropped("control-not-sent");
+            }
         }
+    }
+
+    /** Retries control frames for up to two seconds (then the agent's own retry takes over). */
+    private int retryUnsent(long nowMillis) {
+        int n = unsent.size();
+        int work = 0;
+        for (int i = 0; i < n; i++) {
+            Object[] u = unsent.poll();
+            Publication p = (Publication) u[0];
+            byte[] bytes = (byte[]) u[1];
+            sendBuffer.wrap(bytes);
+            if (p.offer(sendBuffer, 0, bytes.length) > 0) {
+                work++;
+            } else if (nowMillis - (long) u[2] < 2_000 && !p.isClosed()) {
+                unsent.add(u);
+            } else {
+                metrics.dropped("control-not-sent");
+            }
+        }
+        return work;
     }
 
     // ---------------------------------------------------------------- integrity events

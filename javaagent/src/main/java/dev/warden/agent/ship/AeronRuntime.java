@@ -78,7 +78,6 @@ public final class AeronRuntime implements AutoCloseable {
                     .asyncExecutorThreadFactory(daemonThreads("warden-aeron-async"))
                     .publicationTermBufferLength(termLength)
                     .ipcTermBufferLength(termLength)
-                    .initialWindowLength(Math.min(termLength / 2, 512 * 1024))
                     .termBufferSparseFile(true)
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
