@@ -1,0 +1,247 @@
+package dev.warden.agent.bootstrap;
+
+import java.io.IOException;
+
+/**
+ * The static methods that injected bytecode calls. Every hook makes exactly one call here at each
+ * advice point; everything else happens in the {@link Dispatcher} Warden's runtime installs.
+ *
+ * <p>Contract with the injected code: an {@code Object} result that is a {@link Throwable} is
+ * thrown as is (it is Warden's block exception); any other non-null result is a token handed
+ * back to one of the {@code exit*} methods when the method returns or throws. Nothing thrown by
+ * the dispatcher escapes: a failure is turned into the configured failure mode's answer. Any
+ * thread; lock-free; allocation-free itself.
+ */
+public final class Bridge {
+    /** Installed once by Warden's runtime; null until then (calls pass through ungoverned). */
+    public static volatile Dispatcher dispatcher;
+
+    // JDBC execution kinds (for the evidence and for batches)
+    public static final int SQL_EXECUTE = 0;
+    public static final int SQL_QUERY = 1;
+    public static final int SQL_UPDATE = 2;
+    public static final int SQL_BATCH = 3;
+
+    // library HTTP clients: what (a, b) of httpRequest are
+    /** Apache HttpClient 4 exec chain: (HttpRoute, HttpRequestWrapper). */
+    public static final int APACHE4 = 1;
+    /** Apache HttpClient 5 classic ConnectExec: (ClassicHttpRequest, ExecChain.Scope). */
+    public static final int APACHE5 = 2;
+    /** Apache HttpClient 5 MinimalHttpClient: (HttpHost, ClassicHttpRequest). */
+    public static final int APACHE5_MINIMAL = 3;
+    /** OkHttp 4 BridgeInterceptor: (Interceptor.Chain, null). */
+    public static final int OKHTTP = 4;
+
+    private Bridge() {
+    }
+
+    private static Object failed(Dispatcher d, Throwable t) {
+        try {
+            return d.internalError(t);
+        } catch (Throwable again) {
+            return null;
+        }
+    }
+
+    public static void httpCallCreated(Object call) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.httpCallCreated(call);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static Object httpJdkRequest(Object exchange, Object request) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.httpJdkRequest(exchange, request);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    public static void httpJdkResponse(Object exchange, int status) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.httpJdkResponse(exchange, status);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static void httpJdkCompleted(Object exchange, Object future) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.httpJdkCompleted(exchange, future);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static Object httpConnection(Object connection) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.httpConnection(connection);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    public static void httpConnectionResponse(Object connection, int responseCode) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.httpConnectionResponse(connection, responseCode, null);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static void httpConnectionFailed(Throwable thrown, Object connection, int responseCode) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.httpConnectionResponse(connection, responseCode, thrown);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static Object httpRequest(int client, Object a, Object b) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.httpRequest(client, a, b);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    /**
+     * {@code HttpClient.send} re-wraps whatever failed the exchange in a plain {@code IOException};
+     * a Warden block inside is unwrapped so a synchronous caller sees the block exception itself.
+     */
+    public static Throwable unwrapBlocked(Throwable t) {
+        Throwable cause = t.getCause();
+        if (t instanceof IOException && !(t instanceof WardenBlocked) && cause instanceof WardenBlocked && cause instanceof IOException) {
+            return cause;
+        }
+        return t;
+    }
+
+    public static void sqlPrepared(Object statement, String sql) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.sqlPrepared(statement, sql);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static void sqlAddBatch(Object statement, String sql) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.sqlBatch(statement, sql, false);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static void sqlClearBatch(Object statement) {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            try {
+                d.sqlBatch(statement, null, true);
+            } catch (Throwable t) {
+                failed(d, t);
+            }
+        }
+    }
+
+    public static Object sqlExecute(Object statement, String sql, int method) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.sqlExecute(statement, sql, method);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    public static Object processStart(Object builder) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.processStart(builder);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    public static Object processPipeline(Object builders) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.processPipeline(builders);
+        } catch (Throwable t) {
+            return failed(d, t);
+        }
+    }
+
+    // ---- exits: the token is last so injected code can push the return value first ----
+
+    public static void exitVoid(Object token) {
+        exit(token, null, -1, null);
+    }
+
+    public static void exitValue(Object value, Object token) {
+        exit(token, value, -1, null);
+    }
+
+    public static void exitCount(long count, Object token) {
+        exit(token, null, count, null);
+    }
+
+    public static void exitThrown(Throwable thrown, Object token) {
+        exit(token, null, -1, thrown);
+    }
+
+    private static void exit(Object token, Object value, long count, Throwable thrown) {
+        Dispatcher d = dispatcher;
+        if (token == null || d == null) {
+            return;
+        }
+        try {
+            d.exit(token, value, count, thrown);
+        } catch (Throwable t) {
+            failed(d, t);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.warden.agent.evidence;
+
+/**
+ * Switches off what Chronicle would otherwise do in someone else's JVM — phone-home analytics,
+ * the start-up banner, the disk-space monitor thread — before any Chronicle class initialises.
+ * Only properties the user has not set are touched. Called once, before the first queue opens.
+ */
+public final class ChronicleSetup {
+    private ChronicleSetup() {
+    }
+
+    public static void quiet() {
+        setIfAbsent("chronicle.analytics.disable", "true");
+        setIfAbsent("chronicle.announcer.disable", "true");
+        setIfAbsent("chronicle.disk.monitor.disable", "true");
+        setIfAbsent("disable.perf.info", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

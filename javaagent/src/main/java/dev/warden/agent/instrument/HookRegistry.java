@@ -1,0 +1,115 @@
+package dev.warden.agent.instrument;
+
+import static dev.warden.agent.bootstrap.Bridge.SQL_BATCH;
+import static dev.warden.agent.bootstrap.Bridge.SQL_EXECUTE;
+import static dev.warden.agent.bootstrap.Bridge.SQL_QUERY;
+import static dev.warden.agent.bootstrap.Bridge.SQL_UPDATE;
+
+import dev.warden.agent.http.Apache4ExecAdvice;
+import dev.warden.agent.http.Apache5ConnectExecAdvice;
+import dev.warden.agent.http.Apache5MinimalAdvice;
+import dev.warden.agent.http.JdkExchangeCreatedAdvice;
+import dev.warden.agent.http.JdkExchangeFutureAdvice;
+import dev.warden.agent.http.JdkHopRequestAdvice;
+import dev.warden.agent.http.JdkHopResponseAdvice;
+import dev.warden.agent.http.JdkSendAdvice;
+import dev.warden.agent.http.OkHttpEnqueueAdvice;
+import dev.warden.agent.http.OkHttpInterceptorAdvice;
+import dev.warden.agent.http.UrlConnectionConnectAdvice;
+import dev.warden.agent.http.UrlConnectionResponseAdvice;
+import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
+import dev.warden.agent.jdbc.StatementBatchAdvice;
+import dev.warden.agent.jdbc.StatementExecuteAdvice;
+import dev.warden.agent.process.ProcessStartAdvice;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every hook Warden installs, in one table: family, library, class (or supertype), method,
+ * descriptor, advice. Descriptors were checked against JDK 17 and 25 and the library versions
+ * named; a class whose method does not match is simply not instrumented. Adding a library is
+ * one advice class in its family's folder and one line here.
+ */
+public final class HookRegistry {
+    private HookRegistry() {
+    }
+
+    static final String STATEMENT = "java/sql/Statement";
+    static final String CONNECTION = "java/sql/Connection";
+    private static final String MX = "jdk/internal/net/http/MultiExchange";
+    private static final String URLCONN = "sun/net/www/protocol/http/HttpURLConnection";
+    private static final String HC4_EXEC = "(Lorg/apache/http/conn/routing/HttpRoute;Lorg/apache/http/client/methods/HttpRequestWrapper;"
+            + "Lorg/apache/http/client/protocol/HttpClientContext;Lorg/apache/http/client/methods/HttpExecutionAware;)"
+            + "Lorg/apache/http/client/methods/CloseableHttpResponse;";
+
+    /**
+     * Classes that declare JDBC execution methods without implementing {@code java.sql.Statement}
+     * themselves (their concrete subclasses do): matched as if they did.
+     */
+    static final Set<String> STATEMENT_BASES = Set.of(
+            "org/sqlite/jdbc3/JDBC3Statement",           // sqlite-jdbc: execute*(String), executeBatch
+            "org/sqlite/jdbc3/JDBC3PreparedStatement",   // sqlite-jdbc: execute(), executeQuery(), executeUpdate()
+            "org/sqlite/core/CorePreparedStatement");    // sqlite-jdbc: executeBatch() of prepared statements
+
+    public static final List<Hook> HOOKS = List.of(
+            // ---- http: JDK java.net.http.HttpClient (send and sendAsync share MultiExchange) ----
+            Hook.on("http", "jdk", MX, "<init>", null, JdkExchangeCreatedAdvice::new),
+            Hook.on("http", "jdk", MX, "requestFilters", "(Ljdk/internal/net/http/HttpRequestImpl;)V", JdkHopRequestAdvice::new),
+            Hook.on("http", "jdk", MX, "responseFilters", "(Ljdk/internal/net/http/Response;)Ljdk/internal/net/http/HttpRequestImpl;", JdkHopResponseAdvice::new),
+            Hook.on("http", "jdk", MX, "responseAsync", "(Ljava/util/concurrent/Executor;)Ljava/util/concurrent/CompletableFuture;", JdkExchangeFutureAdvice::new),
+            Hook.on("http", "jdk", "jdk/internal/net/http/HttpClientImpl", "send",
+                    "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;)Ljava/net/http/HttpResponse;", JdkSendAdvice::new),
+
+            // ---- http: java.net.HttpURLConnection (HTTP and HTTPS) ----
+            Hook.on("http", "urlconnection", URLCONN, "plainConnect0", "()V", UrlConnectionConnectAdvice::new),
+            Hook.on("http", "urlconnection", URLCONN, "getInputStream", "()Ljava/io/InputStream;", UrlConnectionResponseAdvice::atExit),
+            Hook.on("http", "urlconnection", URLCONN, "followRedirect", "()Z", UrlConnectionResponseAdvice::atEntry),
+
+            // ---- http: Apache HttpClient 4.5 ----
+            Hook.on("http", "apache4", "org/apache/http/impl/execchain/MainClientExec", "execute", HC4_EXEC, Apache4ExecAdvice::new),
+            Hook.on("http", "apache4", "org/apache/http/impl/execchain/MinimalClientExec", "execute", HC4_EXEC, Apache4ExecAdvice::new),
+
+            // ---- http: Apache HttpClient 5 classic ----
+            Hook.on("http", "apache5", "org/apache/hc/client5/http/impl/classic/ConnectExec", "execute",
+                    "(Lorg/apache/hc/core5/http/ClassicHttpRequest;Lorg/apache/hc/client5/http/classic/ExecChain$Scope;"
+                            + "Lorg/apache/hc/client5/http/classic/ExecChain;)Lorg/apache/hc/core5/http/ClassicHttpResponse;",
+                    Apache5ConnectExecAdvice::new),
+            Hook.on("http", "apache5", "org/apache/hc/client5/http/impl/classic/MinimalHttpClient", "doExecute",
+                    "(Lorg/apache/hc/core5/http/HttpHost;Lorg/apache/hc/core5/http/ClassicHttpRequest;Lorg/apache/hc/core5/http/protocol/HttpContext;)"
+                            + "Lorg/apache/hc/client5/http/impl/classic/CloseableHttpResponse;",
+                    Apache5MinimalAdvice::new),
+
+            // ---- http: OkHttp 4 ----
+            Hook.on("http", "okhttp", "okhttp3/internal/http/BridgeInterceptor", "intercept",
+                    "(Lokhttp3/Interceptor$Chain;)Lokhttp3/Response;", OkHttpInterceptorAdvice::new),
+            Hook.on("http", "okhttp", "okhttp3/internal/connection/RealCall", "enqueue", "(Lokhttp3/Callback;)V", OkHttpEnqueueAdvice::new),
+
+            // ---- jdbc: any driver or pool, by interface ----
+            Hook.onSubtypes("jdbc", "any", CONNECTION, "prepareStatement", null, ConnectionPrepareAdvice::new),
+            Hook.onSubtypes("jdbc", "any", CONNECTION, "prepareCall", null, ConnectionPrepareAdvice::new),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "execute", "(Ljava/lang/String;)Z", StatementExecuteAdvice.of(SQL_EXECUTE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "execute", "(Ljava/lang/String;I)Z", StatementExecuteAdvice.of(SQL_EXECUTE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "execute", "(Ljava/lang/String;[I)Z", StatementExecuteAdvice.of(SQL_EXECUTE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "execute", "(Ljava/lang/String;[Ljava/lang/String;)Z", StatementExecuteAdvice.of(SQL_EXECUTE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "execute", "()Z", StatementExecuteAdvice.of(SQL_EXECUTE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeQuery", "(Ljava/lang/String;)Ljava/sql/ResultSet;", StatementExecuteAdvice.of(SQL_QUERY)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeQuery", "()Ljava/sql/ResultSet;", StatementExecuteAdvice.of(SQL_QUERY)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeUpdate", "(Ljava/lang/String;)I", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeUpdate", "(Ljava/lang/String;I)I", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeUpdate", "(Ljava/lang/String;[I)I", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeUpdate", "(Ljava/lang/String;[Ljava/lang/String;)I", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeUpdate", "()I", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeUpdate", "(Ljava/lang/String;)J", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeUpdate", "(Ljava/lang/String;I)J", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeUpdate", "(Ljava/lang/String;[I)J", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeUpdate", "(Ljava/lang/String;[Ljava/lang/String;)J", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeUpdate", "()J", StatementExecuteAdvice.of(SQL_UPDATE)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeBatch", "()[I", StatementExecuteAdvice.of(SQL_BATCH)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "executeLargeBatch", "()[J", StatementExecuteAdvice.of(SQL_BATCH)),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "addBatch", "(Ljava/lang/String;)V", StatementBatchAdvice::new),
+            Hook.onSubtypes("jdbc", "any", STATEMENT, "clearBatch", "()V", StatementBatchAdvice::new),
+
+            // ---- process: ProcessBuilder (behind Runtime.exec too) ----
+            Hook.on("process", "jdk", "java/lang/ProcessBuilder", "start", "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;", ProcessStartAdvice::start),
+            Hook.on("process", "jdk", "java/lang/ProcessBuilder", "startPipeline", "(Ljava/util/List;)Ljava/util/List;", ProcessStartAdvice::pipeline));
+}

@@ -1,0 +1,279 @@
+package dev.warden.agent.runtime;
+
+import dev.warden.agent.approval.ApprovalGate;
+import dev.warden.agent.approval.FixedApprovals;
+import dev.warden.agent.bootstrap.Bridge;
+import dev.warden.agent.config.AgentConfig;
+import dev.warden.agent.config.ConfigException;
+import dev.warden.agent.evidence.EvidenceException;
+import dev.warden.agent.evidence.EvidenceKey;
+import dev.warden.agent.evidence.EvidenceLog;
+import dev.warden.agent.instrument.Hook;
+import dev.warden.agent.instrument.HookRegistry;
+import dev.warden.agent.instrument.HookTransformer;
+import dev.warden.agent.policy.PolicyFile;
+import dev.warden.rules.Policy;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Starts Warden inside the application (called once, from {@code bootstrap.Startup}, on the
+ * thread running premain or agentmain): reads the configuration, opens the module system where
+ * Warden and Chronicle need it, opens this instance's evidence queue, loads the policy, installs
+ * the {@link Governor} behind the bridge, weaves the hooks (retransforming classes already
+ * loaded), starts the housekeeper thread, and prints the one start-up line on stderr.
+ *
+ * <p>Nothing here stops the application: a bad argument, a missing or broken policy, or an
+ * unwritable evidence directory prints one clear line and the failure mode applies
+ * ({@code failure=closed}: every governed call is denied, and recorded when evidence can be
+ * written; {@code failure=open}: calls go ahead).
+ */
+public final class AgentRuntime {
+    private static volatile Governor governor;
+    private static volatile HookTransformer transformer;
+
+    private AgentRuntime() {
+    }
+
+    /** The running governor (tests, issue 4's tool hooks); null before start. */
+    public static Governor governor() {
+        return governor;
+    }
+
+    public static HookTransformer transformer() {
+        return transformer;
+    }
+
+    public static void start(Instrumentation inst, String args, File jar, boolean attached) {
+        ThreadState self = Governor.state();
+        self.internal = true;
+        try {
+            startGoverning(inst, args);
+        } finally {
+            self.internal = false;
+        }
+    }
+
+    private static void startGoverning(Instrumentation inst, String args) {
+        Map<String, String> sysprops = systemProperties();
+        Map<String, String> env = System.getenv();
+        AgentConfig config;
+        List<String> problems = new ArrayList<>();
+        try {
+            config = AgentConfig.parse(args, sysprops, env);
+        } catch (ConfigException e) {
+            problems.add("bad configuration: " + e.getMessage());
+            AgentConfig.Failure failure = AgentConfig.failureModeOf(args, sysprops, env);
+            try {
+                config = AgentConfig.parse("failure=" + failure.name().toLowerCase(java.util.Locale.ROOT), Map.of(), Map.of());
+            } catch (ConfigException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        boolean closed = config.failure == AgentConfig.Failure.CLOSED;
+
+        openModules(inst);
+
+        String instance = UUID.randomUUID().toString();
+        EvidenceLog log = null;
+        EvidenceKey key = null;
+        String evidenceProblem = null;
+        try {
+            log = EvidenceLog.open(config.evidence, config.agent, instance);
+            key = EvidenceKey.loadOrCreate(config.evidence);
+        } catch (EvidenceException | IOException e) {
+            evidenceProblem = e.getMessage();
+            problems.add(evidenceProblem + (closed ? "; failure=closed denies every governed call" : "; failure=open lets calls go ahead unrecorded"));
+            if (log != null) {
+                log.close();
+                log = null;
+            }
+        }
+
+        PolicyFile policyFile = config.policy == null ? null : new PolicyFile(config.policy);
+        Policy policy;
+        String policyProblem;
+        if (policyFile == null) {
+            policy = null;
+            policyProblem = "no policy given (policy=FILE, -Dwarden.policy or WARDEN_POLICY)";
+        } else {
+            PolicyFile.Loaded loaded = policyFile.load();
+            policy = loaded.policy();
+            policyProblem = loaded.problem();
+        }
+        if (policy == null) {
+            problems.add(policyProblem + (closed ? "; failure=closed denies every governed call until the policy loads"
+                    : "; failure=open allows every governed call until the policy loads"));
+            policy = closed ? Policy.denyAll(policyProblem) : Policy.allowAll(policyProblem);
+        }
+
+        ApprovalGate approvals = switch (config.approvals) {
+            case ALLOW -> FixedApprovals.ALLOW;
+            case DENY -> FixedApprovals.DENY;
+            case COLLECTOR -> FixedApprovals.UNREACHABLE;
+        };
+        Governor g = new Governor(config.agent, policy, log, evidenceProblem, key, approvals, closed, config.monitor);
+        governor = g;
+        g.event("agent-started", "agent " + config.agent + " (" + config + ")");
+        if (policyProblem != null) {
+            g.event("policy-refused", policyProblem);
+        } else {
+            g.event("policy-loaded", "loaded from " + config.policy);
+        }
+        Bridge.dispatcher = g;
+
+        // issue 6 plugs the shipper in here: with config.collector set it starts shipping this
+        // instance's queue (and the backlog of dead instances under config.evidence) to the collector.
+        if (config.collector != null) {
+            problems.add("collector=" + config.collector + " is not used by this build: evidence stays local under " + config.evidence);
+        }
+
+        HookTransformer t = new HookTransformer(HookRegistry.HOOKS, config.verify);
+        transformer = t;
+        inst.addTransformer(t, true);
+        retransformLoaded(inst, t);
+
+        if (policyFile != null) {
+            policyFile.watch(g);
+        }
+        startHousekeeper(policyFile, log, g);
+
+        for (String p : problems) {
+            Log.line(p);
+        }
+        Policy active = g.policy();
+        Log.line(version() + " governing agent " + config.agent + ": policy " + active.name + " (" + active.rules.size() + " rules, "
+                + active.mode.label + (config.monitor ? " by mode=monitor" : "") + "), evidence "
+                + (log != null ? log.dir() : "none") + ", hooks " + hookSummary() + ", failure=" + config.failure.name().toLowerCase(java.util.Locale.ROOT)
+                + ", approvals=" + config.approvals.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The JDK modules whose classes carry hooks must read the bridge (the bootstrap loader's
+     * unnamed module); Chronicle, in Warden's loader, needs deep access to NIO and reflection
+     * internals. Only Warden's own module gets the opens; the application's modules are unchanged.
+     */
+    private static void openModules(Instrumentation inst) {
+        Module bridge = Bridge.class.getModule();
+        Module warden = AgentRuntime.class.getModule();
+        ModuleLayer boot = ModuleLayer.boot();
+        for (String name : List.of("java.base", "java.net.http")) {
+            boot.findModule(name).ifPresent(m -> inst.redefineModule(m, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of()));
+        }
+        boot.findModule("java.base").ifPresent(base -> {
+            Map<String, Set<Module>> opens = new LinkedHashMap<>();
+            for (String pkg : List.of("java.lang", "java.lang.reflect", "java.io", "java.nio", "java.util", "sun.nio.ch",
+                    "jdk.internal.misc", "jdk.internal.ref")) {
+                if (base.getPackages().contains(pkg)) {
+                    opens.put(pkg, Set.of(warden));
+                }
+            }
+            Map<String, Set<Module>> exports = new LinkedHashMap<>();
+            for (String pkg : List.of("sun.nio.ch", "jdk.internal.misc", "jdk.internal.ref")) {
+                if (base.getPackages().contains(pkg)) {
+                    exports.put(pkg, Set.of(warden));
+                }
+            }
+            inst.redefineModule(base, Set.of(), exports, opens, Set.of(), Map.of());
+        });
+    }
+
+    private static void retransformLoaded(Instrumentation inst, HookTransformer t) {
+        List<Class<?>> wanted = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            try {
+                if (inst.isModifiableClass(c) && c.getClassLoader() != AgentRuntime.class.getClassLoader() && t.wants(c)) {
+                    wanted.add(c);
+                }
+            } catch (Throwable ignored) {
+                // a class whose hierarchy cannot be resolved is not one of ours to hook
+            }
+        }
+        for (Class<?> c : wanted) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable e) {
+                Log.once("retransform:" + c.getName(), "could not instrument the already-loaded " + c.getName() + " (" + e + "); it runs ungoverned");
+            }
+        }
+    }
+
+    private static void startHousekeeper(PolicyFile policyFile, EvidenceLog log, Governor g) {
+        Thread t = new Thread(() -> {
+            Governor.markInternal();
+            long tick = 0;
+            while (true) {
+                try {
+                    Thread.sleep(250);
+                    if (policyFile != null) {
+                        policyFile.check();
+                    }
+                    if (++tick % 4 == 0) {
+                        MicroClock.resync();
+                        if (log != null) {
+                            log.checkSpace();
+                        }
+                        g.sweepSessions();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable e) {
+                    Log.once("housekeeper:" + e.getClass().getName(), "housekeeping failed (" + e + "); it keeps running");
+                }
+            }
+        }, "warden-housekeeper");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private static String hookSummary() {
+        Map<String, List<String>> byFamily = new LinkedHashMap<>();
+        for (Hook h : HookRegistry.HOOKS) {
+            List<String> libs = byFamily.computeIfAbsent(h.family, k -> new ArrayList<>());
+            if (!libs.contains(h.library)) {
+                libs.add(h.library);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byFamily.forEach((family, libs) -> {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(family).append('(').append(String.join(",", libs)).append(')');
+        });
+        return sb.toString();
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = AgentRuntime.class.getResourceAsStream("/dev/warden/agent/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException ignored) {
+            // no version known
+        }
+        return "warden " + p.getProperty("version", "dev");
+    }
+
+    private static Map<String, String> systemProperties() {
+        Map<String, String> out = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("warden.")) {
+                out.put(name, System.getProperty(name));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,480 @@
+package dev.warden.agent.runtime;
+
+import dev.warden.agent.approval.ApprovalGate;
+import dev.warden.agent.bootstrap.BlockedIOException;
+import dev.warden.agent.bootstrap.Dispatcher;
+import dev.warden.agent.evidence.EvidenceException;
+import dev.warden.agent.evidence.EvidenceKey;
+import dev.warden.agent.evidence.EvidenceLog;
+import dev.warden.agent.http.HttpCalls;
+import dev.warden.agent.jdbc.BlockedSQLException;
+import dev.warden.agent.jdbc.SqlCalls;
+import dev.warden.agent.process.ProcessCalls;
+import dev.warden.rules.Action;
+import dev.warden.rules.Decision;
+import dev.warden.rules.Evaluator;
+import dev.warden.rules.Policy;
+import dev.warden.rules.Rule;
+import dev.warden.rules.Verdict;
+import dev.warden.rules.evidence.EvidenceCodec;
+import dev.warden.rules.evidence.EvidenceRecord;
+import java.util.List;
+
+/**
+ * Warden's runtime behind the {@link dev.warden.agent.bootstrap.Bridge}: for every intercepted
+ * call it builds the action (through the family's {@code HttpCalls}, {@code SqlCalls},
+ * {@code ProcessCalls}), evaluates the policy, settles escalations with the
+ * {@link ApprovalGate}, appends the {@code decision} record, and either returns the block
+ * exception the call site throws or a {@link Call} token whose exit appends the {@code outcome}.
+ *
+ * <p>Hot path: one {@code ThreadLocal} lookup, then only per-thread reusable objects; evaluation
+ * is lock-free; the evidence append is a memory-mapped write. Any number of application threads
+ * at once. When Warden itself fails (evaluation throws, evidence cannot be written),
+ * {@code failure=closed} blocks the call and {@code failure=open} lets it go ahead; both say why
+ * in the evidence when it can be written and once on stderr.
+ */
+public final class Governor implements Dispatcher {
+    private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(() -> new ThreadState(Thread.currentThread()));
+
+    private final String agent;
+    private final Evaluator evaluator;
+    private final EvidenceLog log;
+    private final String evidenceProblem;
+    private final EvidenceKey key;
+    private final ApprovalGate approvals;
+    private final boolean failClosed;
+    private final boolean monitorOnly;
+
+    public final HttpCalls http;
+    public final SqlCalls sql;
+    public final ProcessCalls process;
+
+    /**
+     * @param log the evidence log, or null when it could not be opened ({@code evidenceProblem} says why)
+     * @param monitorOnly {@code mode=monitor}: every installed policy is downgraded to monitor
+     */
+    public Governor(String agent, Policy policy, EvidenceLog log, String evidenceProblem, EvidenceKey key,
+                    ApprovalGate approvals, boolean failClosed, boolean monitorOnly) {
+        this.agent = agent;
+        this.monitorOnly = monitorOnly;
+        this.evaluator = new Evaluator(downgrade(policy));
+        this.log = log;
+        this.evidenceProblem = evidenceProblem;
+        this.key = key;
+        this.approvals = approvals;
+        this.failClosed = failClosed;
+        this.http = new HttpCalls(this);
+        this.sql = new SqlCalls(this);
+        this.process = new ProcessCalls(this);
+    }
+
+    /** The calling thread's state. */
+    public static ThreadState state() {
+        return STATE.get();
+    }
+
+    /** Marks the calling thread as Warden's own: nothing it does is governed. */
+    public static void markInternal() {
+        STATE.get().internal = true;
+    }
+
+    public String agent() {
+        return agent;
+    }
+
+    public Policy policy() {
+        return evaluator.policy();
+    }
+
+    public EvidenceLog log() {
+        return log;
+    }
+
+    public EvidenceKey key() {
+        return key;
+    }
+
+    public boolean failClosed() {
+        return failClosed;
+    }
+
+    /** Housekeeper: drops expired sessions. */
+    public void sweepSessions() {
+        evaluator.sessions().sweep(System.currentTimeMillis());
+    }
+
+    /** Hot swap (policy reload). Evaluations in flight finish on the previous policy. */
+    public void install(Policy policy) {
+        evaluator.install(downgrade(policy));
+    }
+
+    private Policy downgrade(Policy p) {
+        if (!monitorOnly || p.mode == dev.warden.rules.Mode.MONITOR) {
+            return p;
+        }
+        return new Policy(p.name, p.language, p.defaultVerdict, dev.warden.rules.Mode.MONITOR, p.regions, p.rules,
+                p.version, p.serial, p.source, p.warnings);
+    }
+
+    // ------------------------------------------------------------------ Dispatcher
+
+    @Override
+    public void httpCallCreated(Object call) {
+        ThreadState ts = STATE.get();
+        if (!ts.internal) {
+            http.callCreated(ts, call);
+        }
+    }
+
+    @Override
+    public Object httpJdkRequest(Object exchange, Object request) {
+        ThreadState ts = STATE.get();
+        if (ts.internal) {
+            return null;
+        }
+        try {
+            return http.jdkRequest(ts, exchange, request);
+        } catch (Throwable t) {
+            return failure(Family.HTTP, t);
+        }
+    }
+
+    @Override
+    public void httpJdkResponse(Object exchange, int status) {
+        http.jdkResponse(exchange, status);
+    }
+
+    @Override
+    public void httpJdkCompleted(Object exchange, Object future) {
+        http.jdkCompleted(exchange, future);
+    }
+
+    @Override
+    public Object httpConnection(Object connection) {
+        ThreadState ts = STATE.get();
+        if (ts.internal) {
+            return null;
+        }
+        try {
+            return http.connection(ts, connection);
+        } catch (Throwable t) {
+            return failure(Family.HTTP, t);
+        }
+    }
+
+    @Override
+    public void httpConnectionResponse(Object connection, int responseCode, Throwable thrown) {
+        http.connectionResponse(connection, responseCode, thrown);
+    }
+
+    @Override
+    public Object httpRequest(int client, Object a, Object b) {
+        ThreadState ts = STATE.get();
+        if (ts.internal) {
+            return null;
+        }
+        try {
+            return http.request(ts, client, a, b);
+        } catch (Throwable t) {
+            return failure(Family.HTTP, t);
+        }
+    }
+
+    @Override
+    public void sqlPrepared(Object statement, String sqlText) {
+        sql.prepared(statement, sqlText);
+    }
+
+    @Override
+    public void sqlBatch(Object statement, String sqlText, boolean clear) {
+        sql.batch(statement, sqlText, clear);
+    }
+
+    @Override
+    public Object sqlExecute(Object statement, String sqlText, int method) {
+        ThreadState ts = STATE.get();
+        if (ts.internal || ts.inside(Family.SQL)) {
+            return null;
+        }
+        try {
+            return sql.execute(ts, statement, sqlText, method);
+        } catch (Throwable t) {
+            return failure(Family.SQL, t);
+        }
+    }
+
+    @Override
+    public Object processStart(Object builder) {
+        ThreadState ts = STATE.get();
+        if (ts.internal || ts.inside(Family.PROCESS)) {
+            return null;
+        }
+        try {
+            return process.start(ts, builder);
+        } catch (Throwable t) {
+            return failure(Family.PROCESS, t);
+        }
+    }
+
+    @Override
+    public Object processPipeline(Object builders) {
+        ThreadState ts = STATE.get();
+        if (ts.internal || ts.inside(Family.PROCESS)) {
+            return null;
+        }
+        try {
+            return process.pipeline(ts, builders);
+        } catch (Throwable t) {
+            return failure(Family.PROCESS, t);
+        }
+    }
+
+    @Override
+    public void exit(Object token, Object value, long count, Throwable thrown) {
+        if (!(token instanceof Call)) {
+            try {
+                process.pipelineOutcome(STATE.get(), token, value, thrown);
+            } catch (Throwable t) {
+                Log.once("outcome:" + t.getClass().getName(), "could not record the outcome of a process pipeline (" + t + ")");
+            }
+            return;
+        }
+        Call c = (Call) token;
+        if (c.framed) {
+            c.owner.depth[c.family.ordinal()]--;
+            c.framed = false;
+        }
+        try {
+            switch (c.family) {
+                case HTTP:
+                    http.outcome(c, value, thrown);
+                    break;
+                case SQL:
+                    sql.outcome(c, value, count, thrown);
+                    break;
+                case PROCESS:
+                    process.outcome(c, value, thrown);
+                    break;
+                default:
+                    finish(c, thrown == null ? "ok" : "error", thrown == null ? null : thrown.getClass().getName());
+            }
+        } catch (Throwable t) {
+            c.active = false;
+            Log.once("outcome:" + t.getClass().getName(), "could not record the outcome of a call (" + t + "); evidence of later outcomes continues");
+        }
+    }
+
+    @Override
+    public Object internalError(Throwable t) {
+        Log.once("bridge:" + t.getClass().getName(), "internal error in a hook, the call went ahead ungoverned: " + t);
+        return null;
+    }
+
+    // ------------------------------------------------------------------ the governed call
+
+    /** Resets the thread's action and record; the family fills them, then calls {@link #decide}. */
+    public static void begin(ThreadState ts) {
+        ts.action.reset();
+        ts.record.clear();
+    }
+
+    /**
+     * Evaluates the action the family filled into {@code ts.action} (kind and attributes; this
+     * adds agent, session and parent) and records the decision (the family filled
+     * {@code ts.record}'s target, attributes and digest). Returns the exception to throw when
+     * the call is blocked, otherwise a {@link Call} whose outcome is still to be recorded.
+     *
+     * @param ctx the caller's context when the call runs on another thread than its caller; null: this thread's
+     * @param framed true when the call's exit comes back on this thread in the same frame (pooled token, family guard held)
+     */
+    public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed) {
+        Action a = ts.action;
+        String session = ctx != null ? ctx.session : ts.session();
+        String source = ctx != null ? ctx.sessionSource : ts.sessionSource();
+        String parent = ctx != null ? ctx.parent : ts.parent;
+        a.agent(agent).session(session).sessionSource(source).parent(parent);
+
+        EvidenceRecord r = ts.record;
+        long seq = log != null ? log.nextSeq() : 0;
+        r.type = EvidenceRecord.Type.DECISION;
+        r.instance = log != null ? log.instance() : null;
+        r.seq = seq;
+        r.timeMicros = MicroClock.micros();
+        r.agent = agent;
+        r.session = session;
+        r.sessionSource = source;
+        r.parent = parent;
+        r.kind = family.kind.label;
+
+        boolean proceed;
+        String blockMessage = null;
+        Decision d = ts.decision;
+        try {
+            evaluator.evaluate(a, d);
+            Policy p = d.policy();
+            r.policyName = p.name;
+            r.policyVersion = p.version;
+            r.policySerial = p.serial;
+            r.mode = p.mode.label;
+            for (int i = 0; i < d.decisiveCount(); i++) {
+                Rule rule = d.decisive(i);
+                r.rules.add(rule.id);
+                List<String> controls = rule.controls;
+                for (int j = 0; j < controls.size(); j++) {
+                    if (!r.controls.contains(controls.get(j))) {
+                        r.controls.add(controls.get(j));
+                    }
+                }
+            }
+            Verdict v = d.verdict();
+            r.reason = d.reason();
+            if (d.wouldDecide() != v) {
+                r.wouldDecide = d.wouldDecide().label;
+            }
+            if (v == Verdict.ESCALATE) {
+                String id = r.instance + "-" + seq;
+                ApprovalGate.Resolution res = approvals.await(id, a, d);
+                r.approvalId = id;
+                r.approver = res.approver();
+                r.approvalDecision = res.decision();
+                r.approvalWaitedMs = res.waitedMillis();
+                r.reason = res.reason();
+                proceed = res.approved();
+                if (proceed) {
+                    evaluator.approved(a, d);
+                } else {
+                    Rule primary = d.primaryRule();
+                    blockMessage = "Blocked by policy " + (primary == null ? "default" : primary.id) + ": " + res.reason();
+                }
+                r.decision = proceed ? Verdict.ALLOW.label : Verdict.DENY.label;
+            } else {
+                proceed = v.proceeds();
+                r.decision = v.label;
+                if (!proceed) {
+                    blockMessage = d.blockMessage();
+                }
+            }
+        } catch (Throwable t) {
+            Log.once("evaluate:" + t.getClass().getName(), "policy evaluation failed (" + t + "); failure=" + (failClosed ? "closed blocks" : "open allows") + " such calls");
+            proceed = !failClosed;
+            r.decision = proceed ? Verdict.ALLOW.label : Verdict.DENY.label;
+            r.reason = "warden internal error: " + t.getClass().getName() + " (failure=" + (failClosed ? "closed" : "open") + ")";
+            blockMessage = "Blocked by Warden: internal error (failure=closed)";
+        }
+
+        if (log == null) {
+            if (failClosed) {
+                return blocked(family, "Blocked by Warden: " + evidenceProblem + " (failure=closed)", null);
+            }
+        } else {
+            try {
+                append(ts, r);
+            } catch (EvidenceException e) {
+                Log.once("append:" + e.getMessage(), e.getMessage() + "; failure=" + (failClosed ? "closed blocks governed calls" : "open lets them go ahead unrecorded"));
+                if (failClosed) {
+                    return blocked(family, "Blocked by Warden: " + e.getMessage() + " (failure=closed)", null);
+                }
+            }
+        }
+        if (!proceed) {
+            return blocked(family, blockMessage, r.instance == null ? null : r.instance + "-" + seq);
+        }
+        Call c = framed ? ts.pooledCall(family) : new Call(family, false);
+        c.active = true;
+        c.owner = ts;
+        c.framed = framed;
+        if (framed) {
+            ts.depth[family.ordinal()]++;
+        }
+        c.seq = seq;
+        c.startNanos = System.nanoTime();
+        c.target = r.target;
+        c.session = session;
+        c.sessionSource = source;
+        c.parent = parent;
+        c.detail = null;
+        c.kindOfCall = 0;
+        return c;
+    }
+
+    /** Appends the outcome record of a call that went ahead, and releases its token. Any thread. */
+    public void finish(Call c, String status, String detail) {
+        if (!c.active) {
+            return;
+        }
+        c.active = false;
+        if (log == null) {
+            return;
+        }
+        ThreadState ts = STATE.get();
+        EvidenceRecord r = ts.outcomeRecord;
+        r.clear();
+        r.type = EvidenceRecord.Type.OUTCOME;
+        r.instance = log.instance();
+        r.seq = c.seq;
+        r.timeMicros = MicroClock.micros();
+        r.agent = agent;
+        r.session = c.session;
+        r.sessionSource = c.sessionSource;
+        r.parent = c.parent;
+        r.kind = c.family.kind.label;
+        r.target = c.target;
+        r.outcomeStatus = status;
+        r.outcomeDurationUs = (System.nanoTime() - c.startNanos) / 1000L;
+        r.outcomeDetail = detail;
+        try {
+            append(ts, r);
+        } catch (EvidenceException e) {
+            Log.once("append:" + e.getMessage(), e.getMessage());
+        }
+    }
+
+    /** Appends an {@code event} record (policy loaded or refused, agent started). */
+    public void event(String event, String reason) {
+        if (log == null) {
+            return;
+        }
+        ThreadState ts = STATE.get();
+        EvidenceRecord r = ts.outcomeRecord;
+        r.clear();
+        r.type = EvidenceRecord.Type.EVENT;
+        r.instance = log.instance();
+        r.seq = log.nextSeq();
+        r.timeMicros = MicroClock.micros();
+        r.agent = agent;
+        r.event = event;
+        r.reason = reason;
+        Policy p = evaluator.policy();
+        r.policyName = p.name;
+        r.policyVersion = p.version;
+        r.policySerial = p.serial;
+        r.mode = p.mode.label;
+        try {
+            append(ts, r);
+        } catch (EvidenceException e) {
+            Log.once("append:" + e.getMessage(), e.getMessage());
+        }
+    }
+
+    private void append(ThreadState ts, EvidenceRecord r) throws EvidenceException {
+        EvidenceCodec.Writer w = ts.writer;
+        w.reset();
+        EvidenceCodec.encode(r, w);
+        if (ts.appender == null) {
+            ts.appender = log.newAppender();
+        }
+        log.append(ts.appender, w.buffer(), w.length());
+    }
+
+    /** The block exception of a family, as its call sites expect it. */
+    public static Throwable blocked(Family family, String message, String evidenceId) {
+        return family == Family.SQL ? new BlockedSQLException(message, evidenceId) : new BlockedIOException(message, evidenceId);
+    }
+
+    /** What a hook returns when Warden failed inside it: the failure mode's answer. */
+    public Object failure(Family family, Throwable t) {
+        Log.once("hook:" + family + t.getClass().getName(), "internal error while governing a " + family.kind.label + " call (" + t + "); failure="
+                + (failClosed ? "closed blocks" : "open allows") + " such calls");
+        return failClosed ? blocked(family, "Blocked by Warden: internal error (failure=closed)", null) : null;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.warden.agent.runtime;
+
+import dev.warden.agent.evidence.EvidenceLog;
+import dev.warden.rules.Action;
+import dev.warden.rules.Decision;
+import dev.warden.rules.evidence.EvidenceCodec;
+import dev.warden.rules.evidence.EvidenceRecord;
+import javax.crypto.Mac;
+
+/**
+ * Everything one thread needs to govern a call without allocating: its reusable {@link Action},
+ * {@link Decision}, {@link EvidenceRecord} and encoder, its Chronicle appender, re-entrancy depth
+ * per family (so one user-level call is one evaluation even when a pool wraps a driver that calls
+ * itself), and the thread's current session and tool context.
+ *
+ * <p>Reached through one {@code ThreadLocal} per hook call; confined to its thread.
+ */
+public final class ThreadState {
+    public final Action action = new Action();
+    public final Decision decision = new Decision();
+    public final EvidenceRecord record = new EvidenceRecord();
+    /** Outcomes and events use their own record: one can be written while {@link #record} is being filled. */
+    final EvidenceRecord outcomeRecord = new EvidenceRecord();
+    public final EvidenceCodec.Writer writer = new EvidenceCodec.Writer(1024);
+    /** Scratch text for targets and URLs. */
+    public final StringBuilder text = new StringBuilder(256);
+    public String[] strings = new String[8];
+
+    EvidenceLog.Appender appender;
+    Mac mac;
+
+    final int[] depth = new int[Family.values().length];
+    private final Call[] pool = new Call[Family.values().length];
+
+    /** Warden's own threads: never governed. */
+    public boolean internal;
+
+    // the thread's context (issue 4 sets session and parent at framework entry points)
+    public String session;
+    public String sessionSource;
+    public String parent;
+    final String threadSession;
+
+    ThreadState(Thread t) {
+        threadSession = "thread:" + t.getName() + "#" + t.getId();
+    }
+
+    /** Raises the family guard around Warden's own calls into application code (e.g. a driver's metadata). */
+    public void enter(Family f) {
+        depth[f.ordinal()]++;
+    }
+
+    public void leave(Family f) {
+        depth[f.ordinal()]--;
+    }
+
+    /** True while a governed call of this family is in progress on this thread. */
+    public boolean inside(Family f) {
+        return depth[f.ordinal()] > 0;
+    }
+
+    /** The session an action of this thread belongs to (the thread's own when no framework set one). */
+    public String session() {
+        return session != null ? session : threadSession;
+    }
+
+    public String sessionSource() {
+        return session != null ? sessionSource : "thread";
+    }
+
+    public CallContext context() {
+        return new CallContext(session(), sessionSource(), parent);
+    }
+
+    /** Grows the string scratch array to hold at least {@code n}. */
+    public String[] strings(int n) {
+        if (strings.length < n) {
+            strings = new String[Math.max(n, strings.length * 2)];
+        }
+        return strings;
+    }
+
+    /** This thread's HMAC instance for {@code key} (created on first use). */
+    public Mac mac(dev.warden.agent.evidence.EvidenceKey key) {
+        if (mac == null) {
+            mac = key.newMac();
+        }
+        return mac;
+    }
+
+    Call pooledCall(Family f) {
+        Call c = pool[f.ordinal()];
+        if (c == null || c.active) {
+            c = new Call(f, c == null);
+            if (c.pooled) {
+                pool[f.ordinal()] = c;
+            }
+        }
+        return c;
+    }
+}
