@@ -26,7 +26,7 @@ import java.util.Set;
  *       - name: lookupCustomer
  *         id: call_lookup_1          # optional; default call_&lt;n&gt;
  *         arguments: { id: "C-17" }  # an object (sent as a JSON string) or a JSON string
- *   - text: "C-17 is Ada Lovelace."
+ *   - text: "Here is what I found: {{results}}"   # {{results}}: the previous turn's tool results
  * </pre>
  *
  * Problems are reported as one {@link ScriptException} line naming the file and the turn.

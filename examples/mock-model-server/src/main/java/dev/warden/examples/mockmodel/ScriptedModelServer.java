@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for all its call ids; a request that does not is refused with HTTP 400 and an OpenAI-style error body
  * naming the missing ids, and the error is also kept in the state. A turn with a user guard is refused
  * unless the latest user message contains the fragment. After the last turn, requests are refused,
- * unless the server loops (then the script starts over).
+ * unless the server loops (then the script starts over). In a text turn, {@code {{results}}} is
+ * replaced by the tool results of the turn just before it (joined by " | "), so a scripted answer can
+ * report what actually happened.
  *
  * <p>Threads: the JDK HTTP server runs handlers on a small pool of daemon threads named
  * {@code mock-model-http-N}; all script state is guarded by one lock. Public methods may be called
@@ -58,6 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedModelServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** In a text turn, stands for the tool results of the turn just before it. */
+    public static final String RESULTS_PLACEHOLDER = "{{results}}";
 
     private final HttpServer http;
     private final ExecutorService pool;
@@ -339,12 +343,26 @@ public final class ScriptedModelServer implements AutoCloseable {
                     fn.put("arguments", call.argumentsJson());
                 }
             } else {
-                message.put("content", turn.text());
+                message.put("content", fillResults(turn.text(), turnNo - 1));
             }
             message.putNull("refusal");
             message.putArray("annotations");
             return new Reply(200, completion(model, message, turn.isToolCalls() ? "tool_calls" : "stop", body.length));
         }
+    }
+
+    /** Replaces {@code {{results}}} with the tool results of turn {@code previousTurn}, joined by " | ". */
+    private String fillResults(String text, int previousTurn) {
+        if (!text.contains(RESULTS_PLACEHOLDER)) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (RecordedToolResult r : results) {
+            if (r.turn() == previousTurn) {
+                sb.append(sb.length() == 0 ? "" : " | ").append(r.content());
+            }
+        }
+        return text.replace(RESULTS_PLACEHOLDER, sb);
     }
 
     private String completion(String model, ObjectNode message, String finishReason, int requestBytes) {
