@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             PolicyCommand.class,
             dev.warden.cli.scan.ScanCommand.class,
+            dev.warden.cli.collector.CollectorCommand.class,
+            dev.warden.cli.collector.AuditCommand.class,
+            dev.warden.cli.collector.ApprovalsCommand.class,
         })
 public final class Main implements Runnable {
     public static void main(String[] args) {
