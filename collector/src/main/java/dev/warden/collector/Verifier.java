@@ -151,7 +151,7 @@ public final class Verifier {
                 }
                 if (e.storeSeq != lastSeq + 1) {
                     res.fail(where + " follows excerpt " + lastSeq + ": " + (e.storeSeq > lastSeq + 1
-                            ? "excerpts " + (lastSeq + 1) + ".." + (e.storeSeq - 1) + " were deleted"
+                            ? "excerpts " + (lastSeq + 1) + ".." + (e.storeSeq - 1) + " are missing here (deleted or moved)"
                             : "an excerpt was inserted or moved") + " (after " + lastGood + ")");
                     break;
                 }
