@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runtime governance for AI agents on the JVM.",
         subcommands = {
             PolicyCommand.class,
+            EvidenceCommand.class,
             dev.warden.cli.scan.ScanCommand.class,
             dev.warden.cli.collector.CollectorCommand.class,
             dev.warden.cli.collector.AuditCommand.class,

@@ -134,6 +134,10 @@ public final class HttpCalls {
 
     /** {@code getInputStream()} returned or threw, or {@code followRedirect()} began. */
     public void connectionResponse(Object connection, int responseCode, Throwable thrown) {
+        if (thrown == null && responseCode <= 0) {
+            // getResponseCode() re-enters getInputStream() before it has parsed the status line
+            return;
+        }
         Call c = connections.remove(connection);
         if (c == null) {
             return;
