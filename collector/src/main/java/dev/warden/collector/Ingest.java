@@ -342,6 +342,7 @@ final class Ingest implements AutoCloseable {
                 }
                 store.appendRecord(instance, pos, flags, shipped, prev, b, recordOffsets[i], recordLengths[i]);
                 metrics.stored.increment();
+                metrics.latencyMicros(System.currentTimeMillis() * 1000 - record.timeMicros);
                 if (record.type == EvidenceRecord.Type.DECISION) {
                     metrics.decision(record.kind, record.decision, record.rules.isEmpty() ? "" : String.join(",", record.rules));
                 }

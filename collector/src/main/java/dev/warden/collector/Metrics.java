@@ -27,6 +27,34 @@ public final class Metrics {
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    /** Append-to-durable latency in 1 ms buckets up to 10 s (the last bucket holds everything above). */
+    private final java.util.concurrent.atomic.AtomicLongArray latency = new java.util.concurrent.atomic.AtomicLongArray(10_001);
+
+    /** Records one record's latency from its creation in the agent to its storage here. */
+    public void latencyMicros(long micros) {
+        int b = (int) Math.min(10_000, Math.max(0, micros / 1000));
+        latency.incrementAndGet(b);
+    }
+
+    /** The latency percentile (0..1) in milliseconds (bucket upper bound), or -1 with no data. */
+    public long latencyPercentileMillis(double p) {
+        long total = 0;
+        for (int i = 0; i < latency.length(); i++) {
+            total += latency.get(i);
+        }
+        if (total == 0) {
+            return -1;
+        }
+        long rank = (long) Math.ceil(p * total);
+        long seen = 0;
+        for (int i = 0; i < latency.length(); i++) {
+            seen += latency.get(i);
+            if (seen >= rank) {
+                return i + 1;
+            }
+        }
+        return latency.length();
+    }
 
     public void dropped(String reason) {
         dropped.computeIfAbsent(reason, k -> new LongAdder()).increment();
@@ -81,6 +109,12 @@ public final class Metrics {
                 .append("# TYPE warden_collector_lag_seconds gauge\n");
         new TreeMap<>(lagMicros).forEach((k, v) -> sb.append("warden_collector_lag_seconds{agent=\"").append(esc(k)).append("\"} ")
                 .append(String.format(java.util.Locale.ROOT, "%.6f", v.get() / 1e6)).append('\n'));
+        long p99 = latencyPercentileMillis(0.99);
+        if (p99 >= 0) {
+            sb.append("# TYPE warden_collector_ingest_latency_seconds summary\n")
+                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.5\"} ").append(latencyPercentileMillis(0.5) / 1000.0).append('\n')
+                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.99\"} ").append(p99 / 1000.0).append('\n');
+        }
         new TreeMap<>(gauges).forEach((k, v) -> sb.append("# TYPE ").append(k).append(" gauge\n").append(k).append(' ').append(v.getAsLong()).append('\n'));
         return sb.toString();
     }
