@@ -22,7 +22,7 @@ import java.time.Duration;
  * java [-javaagent:javaagent/target/warden-agent.jar=policy=examples/policies/refund-agent.yaml,agent=refund-bot,…]
  *      -jar examples/refund-agent/target/refund-agent.jar
  *      --model-url http://127.0.0.1:P/v1 --payments-url http://127.0.0.1:Q --mail-url http://127.0.0.1:R
- *      [--session ID] [--db-url JDBC] [--model NAME]
+ *      [--session ID] [--db-url JDBC] [--model NAME] [--repeat N]
  * </pre>
  * (each option may instead be a system property, see {@link AgentOptions}).
  *
@@ -79,7 +79,7 @@ public final class RefundAgent {
                     .beforeToolExecution(b -> transcript.toolCall(b.request().name(), b.request().arguments()))
                     .afterToolExecution(e -> transcript.toolResult(e.request().name(), e.result(), e.hasFailed()))
                     .build();
-            return TicketRunner.run(Ticket.REFUND_DEMO, options.session(), agent::handle, transcript);
+            return TicketRunner.run(Ticket.REFUND_DEMO, options.session(), options.repeat(), agent::handle, transcript);
         }
     }
 }

@@ -81,6 +81,26 @@ class RefundAgentTest {
     }
 
     @Test
+    void repeatedPassesRunInSessionsOfTheirOwnAgainstALoopingModel() throws Exception {
+        try (DemoWorld world = DemoWorld.start(DemoWorld.refundAgentScript(), 0, 0, 0, true)) {
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            AgentOptions options = AgentOptions.parse(new String[] {
+                    "--model-url", world.model().baseUrl(), "--payments-url", world.payments().url(),
+                    "--mail-url", world.mail().url(), "--repeat", "2"}, k -> null);
+            int exit = RefundAgent.run(options, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            String transcript = stdout.toString(StandardCharsets.UTF_8);
+            assertEquals(0, exit, transcript);
+            assertTrue(transcript.contains("done: 7 tickets handled in session support-session-1" + System.lineSeparator()), transcript);
+            assertTrue(transcript.endsWith("done: 7 tickets handled in session support-session-1-2" + System.lineSeparator()), transcript);
+            assertEquals(6, world.payments().entries().size());
+            assertEquals(10, world.mail().entries().size());
+            // the second pass's schema change fails: the first one already added the column
+            assertTrue(world.model().toolResults().stream().filter(r -> r.toolName().equals("runSql")).map(RecordedToolResult::content)
+                    .anyMatch(c -> c.startsWith("runSql failed: Duplicate column name")), world.model().toolResults().toString());
+        }
+    }
+
+    @Test
     void aModelThatLeavesTheScriptStopsTheRunWithOneLineAndExitCode1() throws Exception {
         try (DemoWorld world = DemoWorld.start(dev.warden.examples.mockmodel.Script.builder().user("something else").text("?").build())) {
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();

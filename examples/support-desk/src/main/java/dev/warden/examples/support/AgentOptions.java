@@ -16,11 +16,13 @@ import java.util.function.UnaryOperator;
  * --session ID        refund.session       chat memory / conversation id  (default support-session-1)
  * --db-url JDBC       refund.db-url        customer database (default: a private in-memory H2 database)
  * --model NAME        refund.model         model name sent to the server   (default gpt-4o-mini)
+ * --repeat N          refund.repeat        work through the tickets N times (default 1); pass k &gt; 1 uses
+ *                                          session ID-k and needs a looping model (demo-world --loop)
  * </pre>
  *
  * Immutable.
  */
-public record AgentOptions(String modelUrl, String paymentsUrl, String mailUrl, String session, String dbUrl, String model) {
+public record AgentOptions(String modelUrl, String paymentsUrl, String mailUrl, String session, String dbUrl, String model, int repeat) {
 
     public static final String DEFAULT_SESSION = "support-session-1";
     public static final String DEFAULT_MODEL = "gpt-4o-mini";
@@ -32,7 +34,7 @@ public record AgentOptions(String modelUrl, String paymentsUrl, String mailUrl, 
         }
     }
 
-    public static final String USAGE = "--model-url URL --payments-url URL --mail-url URL [--session ID] [--db-url JDBC] [--model NAME]";
+    public static final String USAGE = "--model-url URL --payments-url URL --mail-url URL [--session ID] [--db-url JDBC] [--model NAME] [--repeat N]";
 
     private static final Map<String, String> OPTIONS = Map.of(
             "--model-url", "refund.model-url",
@@ -40,7 +42,8 @@ public record AgentOptions(String modelUrl, String paymentsUrl, String mailUrl, 
             "--mail-url", "refund.mail-url",
             "--session", "refund.session",
             "--db-url", "refund.db-url",
-            "--model", "refund.model");
+            "--model", "refund.model",
+            "--repeat", "refund.repeat");
 
     /** Parses {@code args}, falling back to system properties. */
     public static AgentOptions parse(String[] args) throws UsageException {
@@ -78,7 +81,17 @@ public record AgentOptions(String modelUrl, String paymentsUrl, String mailUrl, 
         if (!db.startsWith("jdbc:")) {
             throw new UsageException("--db-url must be a JDBC URL, not " + db);
         }
-        return new AgentOptions(model, payments, mail, session, db, orDefault(get.apply("--model"), DEFAULT_MODEL));
+        String repeatText = orDefault(get.apply("--repeat"), "1");
+        int repeat;
+        try {
+            repeat = Integer.parseInt(repeatText);
+        } catch (NumberFormatException e) {
+            repeat = 0;
+        }
+        if (repeat < 1) {
+            throw new UsageException("--repeat must be a whole number of at least 1, not " + repeatText);
+        }
+        return new AgentOptions(model, payments, mail, session, db, orDefault(get.apply("--model"), DEFAULT_MODEL), repeat);
     }
 
     private static String orDefault(String v, String d) {

@@ -35,4 +35,18 @@ public final class TicketRunner {
         transcript.plain("done: " + tickets.size() + " tickets handled in session " + session);
         return 0;
     }
+
+    /**
+     * Runs the queue {@code repeat} times, pass k &gt; 1 in session {@code session-k}; stops at the first
+     * failed pass. Returns 0 or 1 as {@link #run}.
+     */
+    public static int run(List<Ticket> tickets, String session, int repeat, Conversation conversation, Transcript transcript) {
+        for (int pass = 1; pass <= repeat; pass++) {
+            int exit = run(tickets, pass == 1 ? session : session + "-" + pass, conversation, transcript);
+            if (exit != 0) {
+                return exit;
+            }
+        }
+        return 0;
+    }
 }

@@ -20,6 +20,8 @@ class AgentOptionsTest {
         assertEquals("s-9", o.session());
         assertEquals("gpt-4o-mini", o.model());
         assertTrue(o.dbUrl().startsWith("jdbc:h2:mem:support-"));
+        assertEquals(1, o.repeat());
+        assertEquals(3, AgentOptions.parse(new String[] {"--repeat", "3"}, Map.of("refund.model-url", "http://m/v1", "refund.payments-url", "http://p", "refund.mail-url", "http://m")::get).repeat());
     }
 
     @Test
@@ -32,6 +34,8 @@ class AgentOptionsTest {
                         new String[] {"--model-url", "http://a/v1", "--payments-url", "localhost:8080", "--mail-url", "http://b"}, none::get)).getMessage());
         assertTrue(assertThrows(AgentOptions.UsageException.class, () -> AgentOptions.parse(new String[] {"--modle-url", "x"}, none::get))
                 .getMessage().startsWith("unknown argument --modle-url"));
+        assertEquals("--repeat must be a whole number of at least 1, not 0", assertThrows(AgentOptions.UsageException.class,
+                () -> AgentOptions.parse(new String[] {"--model-url", "http://a/v1", "--payments-url", "http://p", "--mail-url", "http://b", "--repeat", "0"}, none::get)).getMessage());
         assertEquals("--session needs a value", assertThrows(AgentOptions.UsageException.class,
                 () -> AgentOptions.parse(new String[] {"--session"}, none::get)).getMessage());
     }

@@ -19,7 +19,7 @@ import java.io.PrintStream;
  * java [-javaagent:javaagent/target/warden-agent.jar=policy=examples/policies/refund-agent.yaml,agent=refund-bot,…]
  *      -jar examples/refund-agent-spring/target/refund-agent-spring.jar
  *      --model-url http://127.0.0.1:P/v1 --payments-url http://127.0.0.1:Q --mail-url http://127.0.0.1:R
- *      [--session ID] [--db-url JDBC] [--model NAME]
+ *      [--session ID] [--db-url JDBC] [--model NAME] [--repeat N]
  * </pre>
  *
  * <p>Contract (keep it stable; the demo and forked tests rely on it):
@@ -64,7 +64,7 @@ public final class SpringRefundAgent {
             context.register(RefundAgentConfiguration.class);
             context.refresh();
             ChatClient chat = context.getBean(ChatClient.class);
-            return TicketRunner.run(Ticket.REFUND_DEMO, options.session(), (session, message) -> chat.prompt()
+            return TicketRunner.run(Ticket.REFUND_DEMO, options.session(), options.repeat(), (session, message) -> chat.prompt()
                     .user(message)
                     .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, session))
                     .call()
