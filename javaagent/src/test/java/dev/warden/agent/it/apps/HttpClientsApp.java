@@ -43,7 +43,7 @@ public final class HttpClientsApp {
             result = Integer.toString(send(client, url, post));
         } catch (Throwable t) {
             Throwable c = unwrap(t);
-            result = c.getClass().getName() + " blocked=" + isBlocked(c);
+            result = c.getClass().getName() + " blocked=" + Blocked.is(c);
         }
         System.out.println(client + " " + label + ": " + result);
     }
@@ -54,15 +54,6 @@ public final class HttpClientsApp {
             c = c.getCause();
         }
         return c;
-    }
-
-    static boolean isBlocked(Throwable t) {
-        for (Class<?> i : t.getClass().getInterfaces()) {
-            if (i.getName().equals("dev.warden.agent.bootstrap.WardenBlocked")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static int send(String client, String url, boolean post) throws Exception {

@@ -1,0 +1,56 @@
+package dev.warden.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.agent.it.apps.CrashApp;
+import dev.warden.rules.evidence.EvidenceRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durability: a JVM killed with SIGKILL right after N governed calls leaves all N decisions (and outcomes) readable. */
+class CrashIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void killMinusNineLosesNoEvidence() throws Exception {
+        int n = 3000;
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), "version: 1\nname: crash-it\ndefault: allow\nrules: []\n");
+        Path evidence = tmp.resolve("evidence");
+        Path out = tmp.resolve("stdout");
+        Process p = new AgentRun()
+                .agent("policy=" + policy + ",agent=crash-it,evidence=" + evidence)
+                .main(CrashApp.class, Integer.toString(n), "4")
+                .start(out, tmp.resolve("stderr"));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(out).contains("done: " + n)) {
+            assertTrue(p.isAlive(), () -> "the application died: " + read(out) + read(tmp.resolve("stderr")));
+            assertTrue(System.nanoTime() < deadline, "the application did not finish its queries");
+            Thread.sleep(20);
+        }
+        p.destroyForcibly(); // SIGKILL on Linux
+        assertEquals(137, p.waitFor(), "the JVM was not killed by SIGKILL");
+
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> decisions = ev.decisions(Evidence.attr("statement", "SELECT ? AS crash_probe"));
+        assertEquals(n, decisions.size());
+        Set<Long> seqs = decisions.stream().map(r -> r.seq).collect(Collectors.toSet());
+        assertEquals(n, seqs.size(), "sequence numbers are unique");
+        long outcomes = ev.records.stream().filter(r -> r.type == EvidenceRecord.Type.OUTCOME && seqs.contains(r.seq)).count();
+        assertEquals(n, outcomes);
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
