@@ -46,7 +46,10 @@ final class TranscriptToolCallingManager implements ToolCallingManager {
         List<Message> history = result.conversationHistory();
         if (!history.isEmpty() && history.get(history.size() - 1) instanceof ToolResponseMessage responses) {
             for (ToolResponseMessage.ToolResponse r : responses.getResponses()) {
-                transcript.toolResult(r.name(), r.responseData(), r.responseData().startsWith(r.name() + " failed:"));
+                // Spring AI tool responses carry no error flag: a ToolFailure's text, or a policy block
+                // returned in place of the tool's result, is what marks a failed call
+                String data = r.responseData();
+                transcript.toolResult(r.name(), data, data.startsWith(r.name() + " failed:") || data.startsWith("Blocked by policy"));
             }
         }
         return result;
