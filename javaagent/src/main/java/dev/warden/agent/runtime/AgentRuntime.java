@@ -152,7 +152,10 @@ public final class AgentRuntime {
             Log.line(p);
         }
         Policy active = g.policy();
-        Log.line(version() + " governing agent " + config.agent + ": policy " + active.name + " (" + active.rules.size() + " rules, "
+        // a failsafe policy's name repeats the problem printed above: show only what it does
+        String policyName = "failsafe".equals(active.source) && active.name.indexOf(" (") > 0
+                ? active.name.substring(0, active.name.indexOf(" (")) + " (no valid policy)" : active.name;
+        Log.line(version() + " governing agent " + config.agent + ": policy " + policyName + " (" + active.rules.size() + " rules, "
                 + active.mode.label + (config.monitor ? " by mode=monitor" : "") + "), evidence "
                 + (log != null ? log.dir() : "none") + ", hooks " + hookSummary() + ", failure=" + config.failure.name().toLowerCase(java.util.Locale.ROOT)
                 + ", approvals=" + config.approvals.name().toLowerCase(java.util.Locale.ROOT));
