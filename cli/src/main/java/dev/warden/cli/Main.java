@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             dev.warden.cli.collector.CollectorCommand.class,
             dev.warden.cli.collector.AuditCommand.class,
             dev.warden.cli.collector.ApprovalsCommand.class,
+            dev.warden.cli.demo.DemoCommand.class,
         })
 public final class Main implements Runnable {
     public static void main(String[] args) {
