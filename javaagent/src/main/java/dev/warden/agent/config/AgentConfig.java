@@ -117,10 +117,13 @@ public final class AgentConfig {
     /** The failure mode that applies even when the rest of the configuration is unusable. */
     public static Failure failureModeOf(String args, Map<String, String> sysprops, Map<String, String> env) {
         String value = null;
-        try {
-            value = parseArgs(args).get("failure");
-        } catch (ConfigException e) {
-            // fall through to the other sources
+        if (args != null) {
+            // lenient on purpose: the rest of the argument string may be what is broken
+            for (String part : args.split(",")) {
+                if (part.trim().startsWith("failure=")) {
+                    value = part.trim().substring("failure=".length()).trim();
+                }
+            }
         }
         if (value == null) {
             value = sysprops.get("warden.failure");

@@ -37,12 +37,17 @@ public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<Hook>> bySupertype = new HashMap<>();
     private final Set<String> subtypeMethodNames = new LinkedHashSet<>();
     private final ClassHierarchy hierarchy = new ClassHierarchy();
-    private final ClassLoader ownLoader = HookTransformer.class.getClassLoader();
+    private final ClassLoader ownLoader;
     private final boolean verify;
     private final Set<String> woven = ConcurrentHashMap.newKeySet();
     private final AtomicInteger failures = new AtomicInteger();
 
-    public HookTransformer(List<Hook> hooks, boolean verify) {
+    /**
+     * @param ownLoader Warden's own class loader, whose classes are never woven (null: none)
+     * @param verify test mode: verify every woven class before the JVM sees it
+     */
+    public HookTransformer(List<Hook> hooks, ClassLoader ownLoader, boolean verify) {
+        this.ownLoader = ownLoader;
         this.verify = verify;
         for (Hook h : hooks) {
             if (h.className != null) {

@@ -138,7 +138,7 @@ public final class AgentRuntime {
             problems.add("collector=" + config.collector + " is not used by this build: evidence stays local under " + config.evidence);
         }
 
-        HookTransformer t = new HookTransformer(HookRegistry.HOOKS, config.verify);
+        HookTransformer t = new HookTransformer(HookRegistry.HOOKS, AgentRuntime.class.getClassLoader(), config.verify);
         transformer = t;
         inst.addTransformer(t, true);
         retransformLoaded(inst, t);

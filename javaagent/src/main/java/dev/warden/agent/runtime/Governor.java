@@ -460,8 +460,10 @@ public final class Governor implements Dispatcher {
         EvidenceCodec.Writer w = ts.writer;
         w.reset();
         EvidenceCodec.encode(r, w);
-        if (ts.appender == null) {
+        if (ts.appenderLog != log) {
+            // first record of this thread (or a new log: only tests create more than one)
             ts.appender = log.newAppender();
+            ts.appenderLog = log;
         }
         log.append(ts.appender, w.buffer(), w.length());
     }

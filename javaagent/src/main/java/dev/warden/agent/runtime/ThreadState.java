@@ -27,6 +27,7 @@ public final class ThreadState {
     public String[] strings = new String[8];
 
     EvidenceLog.Appender appender;
+    EvidenceLog appenderLog;
     Mac mac;
 
     final int[] depth = new int[Family.values().length];
