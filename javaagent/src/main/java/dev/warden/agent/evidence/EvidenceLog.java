@@ -1,83 +1,126 @@
 package dev.warden.agent.evidence;
 
+import dev.warden.rules.evidence.EvidenceCodec;
+import dev.warden.rules.evidence.EvidenceRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * This JVM's local evidence: one Chronicle Queue under {@code DIR/<agent>/<instance>/}, in which
  * each excerpt is exactly the {@code EvidenceCodec} bytes of one record (no Wire field names), so
  * the shipper and {@code warden evidence tail} read it back with {@code EvidenceCodec.decode}.
- * Durable across a crash of this JVM: records live in memory-mapped files the OS writes back.
  *
- * <p>Threads: any number of application threads append at once, each through its own
- * {@link Appender} (Chronicle appenders are single-threaded; Chronicle serialises the writes
- * with a short lock). {@link #append} is allocation-free. {@link #nextSeq()} is lock-free. The
- * housekeeper thread calls {@link #checkSpace()}; appends are refused (and the failure mode
- * applies) while the disk is nearly full, because writing a memory-mapped file on a full disk
- * crashes the JVM with SIGBUS.
+ * <p>Hot path: an application thread stages its encoded record in the memory-mapped
+ * {@link EvidenceRing} (one atomic claim and a copy: no lock, no I/O, no waiting on another
+ * thread) and returns; the daemon thread {@code warden-evidence-writer} moves staged records to
+ * the queue with a single Chronicle appender, so Chronicle's write lock is never contended and
+ * its file rolls and chunk mappings never land on an application thread. Only when the ring is
+ * full does the calling thread append to the queue itself. Both the ring and the queue are file
+ * mappings, so every record survives a crash of the JVM ({@code kill -9}): what the writer had
+ * not moved yet is read from the ring by {@link EvidenceQueueReader} and copied into the dead
+ * instance's queue by the next JVM of the same agent ({@link #open}).
  *
- * <p>A lock on {@code .lock} held for the JVM's life tells the shipper which instance
- * directories belong to dead JVMs (issue 6: their backlog is shipped by the next JVM).
+ * <p>Threads: any number of application threads {@link #append} at once, each with its own
+ * {@link Appender}; {@link #append} and {@link #nextSeq()} are lock-free and allocation-free.
+ * The housekeeper calls {@link #checkSpace()}; appends are refused (and the failure mode applies)
+ * while the disk is nearly full, because writing a memory-mapped file on a full disk crashes the
+ * JVM with SIGBUS. A lock on {@code .lock}, held for the JVM's life, tells readers and the next
+ * JVM which instance directories belong to dead JVMs.
  */
 public final class EvidenceLog implements AutoCloseable {
     /** Below this many free bytes on the evidence file system, appends are refused. */
     public static final long MIN_FREE_BYTES = 64L << 20;
     /** Test seam for a full disk: the free space the pre-write check believes in, when set. */
     static final String FAKE_FREE_BYTES = "warden.test.evidence-free-bytes";
+    /** Test seam for a writer that has fallen behind: staged records stay in the ring until the JVM dies. */
+    static final String WRITER_PAUSED = "warden.test.evidence-writer-paused";
+    static final String LOCK = ".lock";
 
     private final Path root;
     private final Path dir;
     private final String instance;
     private final SingleChronicleQueue queue;
+    private final EvidenceRing ring;
     private final AtomicLong seq = new AtomicLong();
     private final FileChannel lockChannel;
-    @SuppressWarnings("unused")
-    private final FileLock lock;
+    private final Thread writer;
+    private final Thread shutdownHook;
+    private volatile boolean running = true;
     private volatile String refusal;
+    private volatile String writerProblem;
 
-    private EvidenceLog(Path root, Path dir, String instance, SingleChronicleQueue queue, FileChannel lockChannel, FileLock lock) {
+    private EvidenceLog(Path root, Path dir, String instance, SingleChronicleQueue queue, EvidenceRing ring, FileChannel lockChannel) {
         this.root = root;
         this.dir = dir;
         this.instance = instance;
         this.queue = queue;
+        this.ring = ring;
         this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.writer = new Thread(this::writeLoop, "warden-evidence-writer");
+        this.writer.setDaemon(true);
+        this.shutdownHook = new Thread(this::stopWriter, "warden-evidence-flush");
     }
 
-    /** Opens (creating) the queue of a new instance; a failure is one line for the user. */
+    /**
+     * Opens (creating) the queue of a new instance, first recovering what dead instances of the
+     * same agent left in their staging rings. A failure is one line for the user.
+     */
     public static EvidenceLog open(Path root, String agent, String instance) throws EvidenceException {
         Path dir = root.resolve(agent).resolve(instance);
         FileChannel channel = null;
+        EvidenceRing ring = null;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel.lock();
             ChronicleSetup.quiet();
-            SingleChronicleQueue q = SingleChronicleQueueBuilder.single(dir.toFile())
-                    .rollCycle(RollCycles.FAST_DAILY)
-                    .build();
-            EvidenceLog log = new EvidenceLog(root, dir, instance, q, channel, lock);
+            recoverDeadInstances(dir.getParent(), dir);
+            SingleChronicleQueue q = openQueue(dir, false);
+            ring = EvidenceRing.open(dir);
+            EvidenceLog log = new EvidenceLog(root, dir, instance, q, ring, channel);
             log.checkSpace();
+            log.writer.start();
+            try {
+                Runtime.getRuntime().addShutdownHook(log.shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting
+            }
             return log;
         } catch (IOException | RuntimeException | LinkageError e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-            }
+            closeQuietly(ring);
+            closeQuietly(channel);
             throw new EvidenceException("evidence directory " + dir.toAbsolutePath() + " cannot be written (" + describe(e) + ")", e);
+        }
+    }
+
+    static SingleChronicleQueue openQueue(Path dir, boolean readOnly) {
+        Thread self = Thread.currentThread();
+        ClassLoader before = self.getContextClassLoader();
+        self.setContextClassLoader(EvidenceLog.class.getClassLoader());
+        try {
+            return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).readOnly(readOnly).build();
+        } finally {
+            self.setContextClassLoader(before);
         }
     }
 
@@ -88,6 +131,16 @@ public final class EvidenceLog implements AutoCloseable {
         }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+        }
     }
 
     public Path root() {
@@ -109,30 +162,24 @@ public final class EvidenceLog implements AutoCloseable {
 
     /** A new appender for the calling thread (allocates; once per thread). */
     public Appender newAppender() {
-        Thread self = Thread.currentThread();
-        ClassLoader before = self.getContextClassLoader();
-        self.setContextClassLoader(EvidenceLog.class.getClassLoader());
-        try {
-            return new Appender(queue.createAppender());
-        } finally {
-            self.setContextClassLoader(before);
-        }
+        return new Appender();
     }
 
     /**
-     * Appends one encoded record. Throws when the disk is nearly full or the queue fails; the
-     * caller applies the failure mode.
+     * Appends one encoded record: staged in the ring, or written to the queue when the ring is
+     * full. Throws when the disk is nearly full or the queue fails; the caller applies the
+     * failure mode.
      */
     public void append(Appender a, byte[] bytes, int length) throws EvidenceException {
         String refused = refusal;
         if (refused != null) {
             throw new EvidenceException(refused, null);
         }
+        if (ring.offer(a.view(bytes), length)) {
+            return;
+        }
         try {
-            Bytes<byte[]> b = a.scratch;
-            b.clear();
-            b.write(bytes, 0, length);
-            a.appender.writeBytes(b);
+            a.writeDirect(queue, bytes, length);
         } catch (RuntimeException e) {
             throw new EvidenceException("evidence could not be appended to " + dir + " (" + describe(e) + ")", e);
         }
@@ -158,23 +205,208 @@ public final class EvidenceLog implements AutoCloseable {
         return refusal;
     }
 
-    @Override
-    public void close() {
-        queue.close();
+    /** Why the writer cannot move staged records to the queue now, or null. */
+    public String writerProblem() {
+        return writerProblem;
+    }
+
+    /** Bytes staged and not yet in the queue. */
+    public int staged() {
+        return ring.size();
+    }
+
+    /** Waits (up to {@code timeoutMillis}) until every staged record is in the queue; true when it is. */
+    public boolean awaitWritten(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (ring.size() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- the writer thread
+
+    private void writeLoop() {
+        ExcerptAppender appender = queue.createAppender();
+        Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+        byte[][] copy = {new byte[1024]};
+        EvidenceRing.Sink sink = (buffer, offset, length) -> {
+            try {
+                if (copy[0].length < length) {
+                    copy[0] = new byte[Math.max(length, copy[0].length * 2)];
+                }
+                buffer.getBytes(offset, copy[0], 0, length);
+                scratch.clear();
+                scratch.write(copy[0], 0, length);
+                appender.writeBytes(scratch);
+                writerProblem = null;
+                return true;
+            } catch (RuntimeException e) {
+                if (writerProblem == null) {
+                    writerProblem = "evidence writer cannot append to " + dir + " (" + describe(e) + "); records stay staged";
+                    System.err.println("warden: " + writerProblem);
+                }
+                return false;
+            }
+        };
+        // idle: spin briefly, then park for up to 10 ms (about 100 wake-ups a second)
+        BackoffIdleStrategy idle = new BackoffIdleStrategy(20, 10, 1_000, 10_000_000);
+        boolean paused = Boolean.getBoolean(WRITER_PAUSED);
+        while (running && paused) {
+            idle.idle();
+        }
+        while (running) {
+            int n = ring.drain(sink, 4096);
+            if (n == 0) {
+                idle.idle();
+            } else {
+                idle.reset();
+            }
+        }
+        while (ring.drain(sink, 4096) > 0) {
+            // a last drain when stopping
+        }
+        appender.close();
+    }
+
+    private void stopWriter() {
+        running = false;
         try {
-            lockChannel.close();
-        } catch (IOException ignored) {
-            // closing anyway
+            writer.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** One thread's handle on the queue: its Chronicle appender and a copy buffer. Confined to that thread. */
-    public static final class Appender {
-        final ExcerptAppender appender;
-        final Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
+        stopWriter();
+        closeQuietly(ring);
+        queue.close();
+        closeQuietly(lockChannel);
+    }
 
-        Appender(ExcerptAppender appender) {
-            this.appender = appender;
+    // ---------------------------------------------------------------- dead instances
+
+    /** True when no live JVM holds the instance directory's lock. */
+    static boolean isDead(Path instanceDir) {
+        Path lock = instanceDir.resolve(LOCK);
+        if (!Files.exists(lock)) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ)) {
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                return false;
+            }
+            l.release();
+            return true;
+        } catch (OverlappingFileLockException heldHere) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Copies what dead instances of this agent left staged into their own queues. */
+    private static void recoverDeadInstances(Path agentDir, Path self) {
+        try (DirectoryStream<Path> instances = Files.newDirectoryStream(agentDir)) {
+            for (Path other : instances) {
+                if (!other.equals(self) && Files.isRegularFile(other.resolve(EvidenceRing.FILE))) {
+                    recover(other);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("warden: could not recover the staged evidence of earlier runs under " + agentDir + " (" + describe(e) + ")");
+        }
+    }
+
+    private static void recover(Path instanceDir) throws IOException {
+        Path lockFile = instanceDir.resolve(LOCK);
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return; // alive, or being recovered by another JVM
+            }
+            List<byte[]> staged = new ArrayList<>();
+            EvidenceRing.readUnconsumed(instanceDir.resolve(EvidenceRing.FILE), staged::add);
+            if (!staged.isEmpty()) {
+                try (SingleChronicleQueue q = openQueue(instanceDir, false)) {
+                    Set<String> present = lastKeys(q, 4096);
+                    ExcerptAppender a = q.createAppender();
+                    Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+                    EvidenceRecord r = new EvidenceRecord();
+                    for (byte[] bytes : staged) {
+                        if (!present.contains(key(EvidenceCodec.decode(bytes, 0, bytes.length, r)))) {
+                            scratch.clear();
+                            scratch.write(bytes);
+                            a.writeBytes(scratch);
+                        }
+                    }
+                    a.close();
+                }
+            }
+            EvidenceRing.markConsumed(instanceDir.resolve(EvidenceRing.FILE));
+            l.release();
+        }
+    }
+
+    /** {@code type:seq} of the last {@code n} records of a queue (a record staged and also written is among them). */
+    static Set<String> lastKeys(SingleChronicleQueue q, int n) {
+        Set<String> keys = new HashSet<>();
+        ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
+        EvidenceRecord r = new EvidenceRecord();
+        for (int i = 0; i < n; i++) {
+            b.clear();
+            if (!t.readBytes(b)) {
+                break;
+            }
+            try {
+                keys.add(key(EvidenceCodec.decode(b.underlyingObject(), (int) b.readPosition(), (int) b.readRemaining(), r)));
+            } catch (IllegalArgumentException ignored) {
+                // not a record: cannot be a duplicate of one
+            }
+        }
+        t.close();
+        return keys;
+    }
+
+    static String key(EvidenceRecord r) {
+        return r.type.ordinal() + ":" + r.seq;
+    }
+
+    /** One thread's handle for appends: a view of its encoder's buffer, and (if ever needed) its own queue appender. Confined to that thread. */
+    public static final class Appender {
+        private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+        private byte[] viewed;
+        private ExcerptAppender direct;
+        private Bytes<byte[]> scratch;
+
+        UnsafeBuffer view(byte[] bytes) {
+            if (bytes != viewed) {
+                view.wrap(bytes);
+                viewed = bytes;
+            }
+            return view;
+        }
+
+        void writeDirect(SingleChronicleQueue queue, byte[] bytes, int length) {
+            if (direct == null) {
+                direct = queue.createAppender();
+                scratch = Bytes.allocateElasticOnHeap(1024);
+            }
+            scratch.clear();
+            scratch.write(bytes, 0, length);
+            direct.writeBytes(scratch);
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * Reads local evidence queues back: {@link #readAll} for a one-shot read of every queue under a
@@ -23,6 +22,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * following queues as they grow ({@code --follow}, the shipper). Queues are opened read-only;
  * nothing under the directory is changed. Queues are found at any depth up to three below the
  * directory ({@code DIR/<agent>/<instance>/}, or an instance directory itself).
+ *
+ * <p>For an instance whose JVM is dead, the records its writer had not yet moved from the
+ * staging ring to the queue (a {@code kill -9} in between) are delivered after the queue's, once.
  *
  * <p>A {@link Tail} is confined to the thread that uses it. A record that does not decode is
  * reported through the {@code problems} callback and skipped.
@@ -100,6 +102,7 @@ public final class EvidenceQueueReader {
             private final Path path;
             private final SingleChronicleQueue queue;
             private final ExcerptTailer tailer;
+            private boolean stagedRead;
 
             Reader(Path path) {
                 this.path = path;
@@ -107,7 +110,7 @@ public final class EvidenceQueueReader {
                 ClassLoader before = self.getContextClassLoader();
                 self.setContextClassLoader(EvidenceQueueReader.class.getClassLoader());
                 try {
-                    this.queue = SingleChronicleQueueBuilder.single(path.toFile()).readOnly(true).build();
+                    this.queue = EvidenceLog.openQueue(path, true);
                     this.tailer = queue.createTailer();
                 } finally {
                     self.setContextClassLoader(before);
@@ -119,7 +122,7 @@ public final class EvidenceQueueReader {
                 while (true) {
                     buffer.clear();
                     if (!tailer.readBytes(buffer)) {
-                        return n;
+                        return n + drainStaged(sink);
                     }
                     int len = (int) buffer.readRemaining();
                     try {
@@ -133,6 +136,43 @@ public final class EvidenceQueueReader {
                     sink.accept(record);
                     n++;
                 }
+            }
+
+            /** A dead instance's records that never left its staging ring (once). */
+            int drainStaged(Consumer<EvidenceRecord> sink) {
+                if (stagedRead || !EvidenceLog.isDead(path)) {
+                    return 0;
+                }
+                stagedRead = true;
+                List<byte[]> staged = new ArrayList<>();
+                try {
+                    EvidenceRing.readUnconsumed(path.resolve(EvidenceRing.FILE), staged::add);
+                } catch (IOException e) {
+                    if (problems != null) {
+                        problems.accept(path + ": staged records could not be read (" + e.getMessage() + ")");
+                    }
+                    return 0;
+                }
+                if (staged.isEmpty()) {
+                    return 0;
+                }
+                java.util.Set<String> present = EvidenceLog.lastKeys(queue, 4096);
+                int n = 0;
+                for (byte[] bytes : staged) {
+                    try {
+                        EvidenceCodec.decode(bytes, 0, bytes.length, record);
+                    } catch (IllegalArgumentException bad) {
+                        if (problems != null) {
+                            problems.accept(path + ": skipped an undecodable staged record (" + bad.getMessage() + ")");
+                        }
+                        continue;
+                    }
+                    if (present.add(EvidenceLog.key(record))) {
+                        sink.accept(record);
+                        n++;
+                    }
+                }
+                return n;
             }
 
             void close() {

@@ -66,16 +66,59 @@ class EvidenceQueueReaderTest {
              EvidenceQueueReader.Tail tail = new EvidenceQueueReader.Tail(tmp, null)) {
             EvidenceLog.Appender a = first.newAppender();
             append(first, a, "one");
+            assertTrue(first.awaitWritten(10_000));
             List<String> seen = new ArrayList<>();
             assertEquals(1, tail.poll(r -> seen.add(r.target)));
             assertEquals(0, tail.poll(r -> seen.add(r.target)));
             append(first, a, "two");
+            assertTrue(first.awaitWritten(10_000));
             try (EvidenceLog second = EvidenceLog.open(tmp, "agent-b", "i2")) {
                 append(second, second.newAppender(), "three");
+                assertTrue(second.awaitWritten(10_000));
                 assertEquals(2, tail.poll(r -> seen.add(r.target)));
             }
             assertEquals(List.of("one", "two", "three"), seen);
         }
+    }
+
+    @Test
+    void recordsADeadJvmLeftStagedAreReadAndRecoveredOnce() throws Exception {
+        // a "dead JVM": its queue holds one record, its ring three more the writer never moved
+        Path dead = tmp.resolve("agent-a").resolve("dead");
+        java.nio.file.Files.createDirectories(dead);
+        try (var q = EvidenceLog.openQueue(dead, false); EvidenceRing ring = EvidenceRing.open(dead)) {
+            var a = q.createAppender();
+            byte[] first = EvidenceCodec.encode(record("dead", 1, "written"));
+            a.writeBytes(net.openhft.chronicle.bytes.Bytes.wrapForRead(first));
+            for (int i = 1; i <= 3; i++) {
+                // the first staged record was also written: a kill between the queue append and the ring commit
+                byte[] b = EvidenceCodec.encode(record("dead", i, i == 1 ? "written" : "staged-" + i));
+                ring.offer(new org.agrona.concurrent.UnsafeBuffer(b), b.length);
+            }
+        }
+        List<String> targets = new ArrayList<>();
+        EvidenceQueueReader.readAll(tmp, r -> targets.add(r.target));
+        assertEquals(List.of("written", "staged-2", "staged-3"), targets);
+
+        // the next JVM of the same agent moves them into the dead instance's queue
+        try (EvidenceLog next = EvidenceLog.open(tmp, "agent-a", "next")) {
+            assertTrue(next.awaitWritten(10_000));
+        }
+        List<String> after = new ArrayList<>();
+        EvidenceQueueReader.readAll(tmp.resolve("agent-a").resolve("dead"), r -> after.add(r.target));
+        assertEquals(List.of("written", "staged-2", "staged-3"), after);
+        List<byte[]> left = new ArrayList<>();
+        EvidenceRing.readUnconsumed(dead.resolve(EvidenceRing.FILE), left::add);
+        assertEquals(0, left.size(), "the ring was marked consumed");
+    }
+
+    static EvidenceRecord record(String instance, long seq, String target) {
+        EvidenceRecord r = new EvidenceRecord();
+        r.instance = instance;
+        r.seq = seq;
+        r.kind = "process";
+        r.target = target;
+        return r;
     }
 
     @Test

@@ -20,12 +20,24 @@ class CrashIT {
 
     @Test
     void killMinusNineLosesNoEvidence() throws Exception {
-        int n = 3000;
+        killAfter(3000, false);
+    }
+
+    /** The writer never got to move a single record to the queue: everything is read from the staging ring. */
+    @Test
+    void killMinusNineWithEverythingStillStagedLosesNoEvidence() throws Exception {
+        killAfter(3000, true);
+    }
+
+    void killAfter(int n, boolean writerPaused) throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), "version: 1\nname: crash-it\ndefault: allow\nrules: []\n");
         Path evidence = tmp.resolve("evidence");
         Path out = tmp.resolve("stdout");
-        Process p = new AgentRun()
-                .agent("policy=" + policy + ",agent=crash-it,evidence=" + evidence)
+        AgentRun run = new AgentRun().agent("policy=" + policy + ",agent=crash-it,evidence=" + evidence);
+        if (writerPaused) {
+            run.jvm("-Dwarden.test.evidence-writer-paused=true");
+        }
+        Process p = run
                 .main(CrashApp.class, Integer.toString(n), "4")
                 .start(out, tmp.resolve("stderr"));
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -44,6 +56,12 @@ class CrashIT {
         assertEquals(n, seqs.size(), "sequence numbers are unique");
         long outcomes = ev.records.stream().filter(r -> r.type == EvidenceRecord.Type.OUTCOME && seqs.contains(r.seq)).count();
         assertEquals(n, outcomes);
+        if (writerPaused) {
+            Path instance = dev.warden.agent.evidence.EvidenceQueueReader.queues(evidence).get(0);
+            java.util.List<byte[]> staged = new java.util.ArrayList<>();
+            dev.warden.agent.evidence.EvidenceRing.readUnconsumed(instance.resolve(dev.warden.agent.evidence.EvidenceRing.FILE), staged::add);
+            assertTrue(staged.size() >= 2 * n, "the records came from the staging ring: " + staged.size());
+        }
     }
 
     static String read(Path p) {

@@ -71,7 +71,8 @@ class GovernorTest {
         g.exit(token, null, -1, null);
     }
 
-    List<EvidenceRecord> evidence() {
+    List<EvidenceRecord> evidence() throws InterruptedException {
+        assertTrue(log.awaitWritten(10_000));
         return EvidenceQueueReader.readAllCopies(tmp);
     }
 
