@@ -22,7 +22,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"schema", "generated", "generator", "inputs", "frameworks", "libraries", "agents", "tools", "hosts",
-    "databases", "tables", "processes", "files", "mcpServers", "edges", "problems", "stats"})
+    "databases", "tables", "processes", "files", "mcpServers", "dynamic", "edges", "problems", "stats"})
 public final class Inventory {
     public static final String SCHEMA = "warden.inventory/1";
     public static final String STATIC = "static";
@@ -45,6 +45,8 @@ public final class Inventory {
     public List<ProcessCommand> processes = new ArrayList<>();
     public List<FileTarget> files = new ArrayList<>();
     public List<McpServer> mcpServers = new ArrayList<>();
+    /** Calls whose destination only exists at run time (HTTP to a URL from input or configuration, SQL text built at run time, ...). */
+    public List<Dynamic> dynamic = new ArrayList<>();
     public List<Edge> edges = new ArrayList<>();
     public List<Problem> problems = new ArrayList<>();
     public Stats stats = new Stats();
@@ -206,7 +208,7 @@ public final class Inventory {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class Host extends Item {
-        /** Normalised host name, or {@code *} for a URL whose host is only known at run time. */
+        /** Normalised host name (a run-time destination is a {@link Dynamic} item, never a host). */
         public String host;
         public List<String> schemes = new ArrayList<>();
         public List<Integer> ports = new ArrayList<>();
@@ -243,7 +245,7 @@ public final class Inventory {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class ProcessCommand extends Item {
-        /** The program, or {@code *} when the command is only known at run time. */
+        /** The program (a command only known at run time is a {@link Dynamic} item). */
         public String command;
         /** Example argument lists (a dynamic argument shows as {@code *}). */
         public List<List<String>> args = new ArrayList<>();
@@ -251,7 +253,7 @@ public final class Inventory {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class FileTarget extends Item {
-        /** The path written, or {@code *} when only known at run time. */
+        /** The path written (a path only known at run time is a {@link Dynamic} item). */
         public String path;
     }
 
@@ -265,6 +267,24 @@ public final class Inventory {
         public List<String> args = new ArrayList<>();
     }
 
+    /**
+     * A call the application makes whose destination the code does not hold: an HTTP request to a
+     * URL that comes from input or configuration at run time, SQL whose text is built at run time,
+     * a process or file path known only at run time. Identified by its kind and the method making
+     * the call ({@code dynamic:http:com.acme.Desk#post}); the tools that reach it are edges.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static final class Dynamic extends Item {
+        /** {@code http}, {@code sql}, {@code process}, {@code file}. */
+        public String kind;
+        /** The method making the call, {@code com.acme.Desk#post}, or the configuration key holding a URL template. */
+        public String site;
+        /** HTTP clients used at the site. */
+        public List<String> clients = new ArrayList<>();
+        /** What the code tells about the destination, e.g. {@code URL built at run time from Desk.paymentsUrl + "/refunds"} (at most ten). */
+        public List<String> hints = new ArrayList<>();
+    }
+
     /** "from can reach to": a tool or agent and a system, with the call chain that shows it. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class Edge {
@@ -274,6 +294,8 @@ public final class Inventory {
         public List<String> operations = new ArrayList<>();
         /** Methods from the tool to the call site, e.g. {@code [Tools#refund, OrderRepo#update]}. */
         public List<String> via = new ArrayList<>();
+        /** To a {@link Dynamic} item: what this tool's path shows about the destination. */
+        public String hint;
         public String source = STATIC;
         public Long count;
     }
@@ -304,7 +326,7 @@ public final class Inventory {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class Reason {
-        /** {@code writes-data}, {@code schema-change}, {@code reads-data}, {@code egress}, {@code unknown-egress}, {@code process-launch}, {@code file-write}, {@code money}, {@code pii}, {@code no-approval-gate}, {@code destructive-name}. */
+        /** {@code writes-data}, {@code schema-change}, {@code dynamic-sql}, {@code reads-data}, {@code egress}, {@code unknown-egress}, {@code process-launch}, {@code file-write}, {@code money}, {@code pii}, {@code no-approval-gate}, {@code destructive-name}, {@code internal-calls}. */
         public String factor;
         public int points;
         public String detail;

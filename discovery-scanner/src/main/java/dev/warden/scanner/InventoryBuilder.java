@@ -55,6 +55,7 @@ final class InventoryBuilder {
     private final Map<String, Inventory.ProcessCommand> processes = new LinkedHashMap<>();
     private final Map<String, Inventory.FileTarget> files = new LinkedHashMap<>();
     private final Map<String, Inventory.McpServer> mcpServers = new LinkedHashMap<>();
+    private final Map<String, Inventory.Dynamic> dynamics = new LinkedHashMap<>();
     private final Map<String, Inventory.Tool> tools = new LinkedHashMap<>();
     private final Map<String, Inventory.Agent> agents = new LinkedHashMap<>();
     /** Tool id to the methods that run it. */
@@ -88,6 +89,7 @@ final class InventoryBuilder {
         inv.processes.addAll(sorted(processes));
         inv.files.addAll(sorted(files));
         inv.mcpServers.addAll(sorted(mcpServers));
+        inv.dynamic.addAll(sorted(dynamics));
         inv.tools.addAll(sorted(tools));
         inv.agents.addAll(sorted(agents));
         List<Inventory.Problem> problems = new ArrayList<>(in.problems);
@@ -416,6 +418,12 @@ final class InventoryBuilder {
         if (u == null || Catalog.isNonSystemHost(u.host())) {
             return null;
         }
+        if (u.host().equals("*")) {
+            return dynamic("http", loc, clients, "URL " + u.sanitized() + " (host known only at run time)");
+        }
+        if (!Systems.isPlausibleHost(u.host())) {
+            return null; // a URL-shaped string whose "host" is not a host name (javax.xml.XMLConstants/property/...)
+        }
         String id = "host:" + u.host();
         Inventory.Host h = hosts.computeIfAbsent(id, k -> {
             Inventory.Host x = new Inventory.Host();
@@ -489,7 +497,10 @@ final class InventoryBuilder {
     }
 
     private String process(String command, String detail, Location loc) {
-        String cmd = command == null ? "*" : command;
+        if (command == null) {
+            return dynamic("process", loc, null, "command known only at run time");
+        }
+        String cmd = command;
         String id = "process:" + cmd;
         Inventory.ProcessCommand pc = processes.computeIfAbsent(id, k -> {
             Inventory.ProcessCommand x = new Inventory.ProcessCommand();
@@ -508,7 +519,10 @@ final class InventoryBuilder {
     }
 
     private String file(String path, Location loc) {
-        String p = path == null ? "*" : path;
+        if (path == null) {
+            return dynamic("file", loc, null, "path known only at run time");
+        }
+        String p = path;
         String id = "file:" + p;
         Inventory.FileTarget ft = files.computeIfAbsent(id, k -> {
             Inventory.FileTarget x = new Inventory.FileTarget();
@@ -517,6 +531,30 @@ final class InventoryBuilder {
             return x;
         });
         addLocation(ft, loc);
+        return id;
+    }
+
+    /** The run-time destination of a call at {@code loc} (a method, or a configuration key). */
+    private String dynamic(String kind, Location loc, Set<String> clients, String hint) {
+        String site = loc == null ? "(unknown)" : loc.className != null ? loc.className + (loc.method == null ? "" : "#" + loc.method)
+                : loc.file + (loc.key == null ? "" : "[" + loc.key + "]");
+        String id = "dynamic:" + kind + ":" + site;
+        Inventory.Dynamic d = dynamics.computeIfAbsent(id, k -> {
+            Inventory.Dynamic x = new Inventory.Dynamic();
+            x.id = k;
+            x.kind = kind;
+            x.site = site;
+            return x;
+        });
+        if (clients != null) {
+            for (String c : clients) {
+                addOnce(d.clients, c);
+            }
+        }
+        if (hint != null && d.hints.size() < 10) {
+            addOnce(d.hints, hint);
+        }
+        addLocation(d, loc);
         return id;
     }
 
@@ -575,6 +613,9 @@ final class InventoryBuilder {
         }
         if (id.startsWith("file:")) {
             return files.get(id);
+        }
+        if (id.startsWith("dynamic:")) {
+            return dynamics.get(id);
         }
         return null;
     }
@@ -974,11 +1015,12 @@ final class InventoryBuilder {
         return out;
     }
 
-    /** One reached system, with the chain of methods that shows it. */
-    private record Reached(String id, String operation, List<String> via) {
+    /** One reached system, with the chain of methods that shows it and, for a run-time destination, what the path says about it. */
+    private record Reached(String id, String operation, List<String> via, String hint) {
     }
 
     private void reach() {
+        Map<String, Set<String>> classDatabases = classDatabases();
         for (Inventory.Tool t : tools.values()) {
             List<String> entries = toolEntries.getOrDefault(t.id, List.of());
             Map<String, Reached> found = new LinkedHashMap<>();
@@ -992,19 +1034,15 @@ final class InventoryBuilder {
                     q.add(e);
                 }
             }
-            boolean sawUrl = false;
-            boolean sawSql = false;
-            List<String> httpCallers = new ArrayList<>();
-            List<String> sqlCallers = new ArrayList<>();
+            List<String> visited = new ArrayList<>();
+            Set<String> httpCallers = new LinkedHashSet<>();
+            Set<String> sqlCallers = new LinkedHashSet<>();
+            boolean doesSql = false;
             while (!q.isEmpty()) {
                 String k = q.poll();
+                visited.add(k);
                 MethodFacts mf = methods.get(k);
-                Set<String> clients = new LinkedHashSet<>();
-                for (Fact f : mf.facts) {
-                    if (f.kind() == FactKind.HTTP_CALL) {
-                        clients.add(f.client());
-                    }
-                }
+                Set<String> clients = clientsOf(mf);
                 List<Fact> facts = new ArrayList<>(mf.facts);
                 facts.addAll(fieldFacts(mf));
                 for (Fact f : facts) {
@@ -1020,17 +1058,16 @@ final class InventoryBuilder {
                     if (id == null) {
                         continue;
                     }
-                    sawUrl |= f.kind() == FactKind.URL;
-                    sawSql |= f.kind() == FactKind.SQL;
                     List<String> via = chain(parent, k);
                     if (f.kind() == FactKind.SQL) {
+                        doesSql = true;
                         SqlText.Parsed p = parseSql(f.value());
                         for (String tb : p.tables()) {
-                            record(found, "table:" + tb, p.operation().name(), via);
+                            record(found, "table:" + tb, p.operation().name(), via, null);
                         }
                         addOnce(t.operations, p.operation().name());
                     } else {
-                        record(found, id, f.kind() == FactKind.URL ? String.join(",", clients) : null, via);
+                        record(found, id, f.kind() == FactKind.URL ? String.join(",", clients) : null, via, null);
                     }
                 }
                 int d = depth.get(k);
@@ -1047,25 +1084,31 @@ final class InventoryBuilder {
                     }
                 }
             }
-            // sinks whose destination is only known at run time
-            if (!httpCallers.isEmpty() && !sawUrl) {
-                MethodFacts mf = methods.get(httpCallers.get(0));
-                String id = host("https://*", loc(mf, mf.line), clientsOf(mf));
-                hosts.get(id).external = true;
-                record(found, id, String.join(",", clientsOf(mf)), chain(parent, httpCallers.get(0)));
+            // sinks whose destination no method on the way to them (or called by them) holds: run-time destinations
+            for (String k : httpCallers) {
+                if (!holds(k, parent, FactKind.URL)) {
+                    MethodFacts mf = methods.get(k);
+                    String hint = httpHint(t, ancestors(parent, k));
+                    String id = dynamic("http", loc(mf, sinkLine(mf, FactKind.HTTP_CALL)), clientsOf(mf), hint);
+                    record(found, id, String.join(",", clientsOf(mf)), chain(parent, k), hint);
+                }
             }
-            if (!sqlCallers.isEmpty() && !sawSql) {
-                MethodFacts mf = methods.get(sqlCallers.get(0));
-                Inventory.Table tb = tables.computeIfAbsent("table:*", k -> {
-                    Inventory.Table x = new Inventory.Table();
-                    x.id = k;
-                    x.name = "*";
-                    return x;
-                });
-                addOnce(tb.operations, "OTHER");
-                addLocation(tb, loc(mf, mf.line));
-                record(found, "table:*", "OTHER", chain(parent, sqlCallers.get(0)));
-                addOnce(t.operations, "OTHER");
+            for (String k : sqlCallers) {
+                doesSql = true;
+                if (!holds(k, parent, FactKind.SQL)) {
+                    MethodFacts mf = methods.get(k);
+                    String hint = sqlHint(t);
+                    String id = dynamic("sql", loc(mf, sinkLine(mf, FactKind.SQL_CALL)), null, hint);
+                    record(found, id, null, chain(parent, k), hint);
+                }
+            }
+            // a class that holds a JDBC URL is the database its methods connect to (CustomerDatabase#connection)
+            if (doesSql) {
+                for (String k : visited) {
+                    for (String db : classDatabases.getOrDefault(methods.get(k).owner, Set.of())) {
+                        record(found, db, null, chain(parent, k), null);
+                    }
+                }
             }
             for (Reached r : found.values()) {
                 addOnce(t.reaches, r.id());
@@ -1078,8 +1121,123 @@ final class InventoryBuilder {
                 if (e.via.isEmpty()) {
                     e.via.addAll(r.via());
                 }
+                if (r.hint() != null) {
+                    e.hint = r.hint();
+                }
             }
         }
+    }
+
+    /** Database ids per application class, from the JDBC URLs its methods hold. */
+    private Map<String, Set<String>> classDatabases() {
+        Map<String, Set<String>> out = new HashMap<>();
+        List<MethodFacts> all = new ArrayList<>(methods.values());
+        all.sort(Comparator.comparing(MethodFacts::key));
+        for (MethodFacts mf : all) {
+            for (Fact f : mf.facts) {
+                if (f.kind() == FactKind.JDBC_URL) {
+                    String id = database(f.value(), loc(mf, f.line()));
+                    if (id != null) {
+                        out.computeIfAbsent(mf.owner, k -> new LinkedHashSet<>()).add(id);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True when {@code k}, a method on its chain from the tool, or a method it calls holds a constant of {@code kind}. */
+    private boolean holds(String k, Map<String, String> parent, FactKind kind) {
+        List<String> look = new ArrayList<>(ancestors(parent, k));
+        for (String call : methods.get(k).calls) {
+            look.addAll(resolve(call));
+        }
+        for (String m : look) {
+            MethodFacts mf = methods.get(m);
+            if (mf == null) {
+                continue;
+            }
+            for (Fact f : mf.facts) {
+                if (f.kind() == kind) {
+                    return true;
+                }
+            }
+            for (Fact f : fieldFacts(mf)) {
+                if (f.kind() == kind) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The method keys from the tool's method to {@code k}, in call order. */
+    private static List<String> ancestors(Map<String, String> parent, String k) {
+        List<String> out = new ArrayList<>();
+        for (String c = k; c != null && out.size() < 64; c = parent.get(c)) {
+            out.add(0, c);
+        }
+        return out;
+    }
+
+    private static int sinkLine(MethodFacts mf, FactKind kind) {
+        for (Fact f : mf.facts) {
+            if (f.kind() == kind && f.line() > 0) {
+                return f.line();
+            }
+        }
+        return mf.line;
+    }
+
+    private static final Pattern URL_PARAM_NAME = Pattern.compile("(?i)(url|uri|endpoint|destination|webhook|callback)");
+    private static final Pattern URL_PARAM_TEXT = Pattern.compile("(?i)\\b(url|uri|https?|endpoint)\\b");
+    private static final Pattern SQL_PARAM_NAME = Pattern.compile("(?i)(sql|query|statement)");
+    private static final Pattern SQL_PARAM_TEXT = Pattern.compile("(?i)\\b(sql|query)\\b");
+
+    /**
+     * What the path from the tool to an HTTP call with no constant URL shows about where it goes:
+     * URL fields read and path templates concatenated on the way, and tool parameters that are URLs.
+     */
+    private String httpHint(Inventory.Tool t, List<String> path) {
+        List<String> parts = new ArrayList<>();
+        for (String k : path) {
+            MethodFacts mf = methods.get(k);
+            for (Fact f : mf.facts) {
+                if (f.kind() == FactKind.URL_FIELD) {
+                    addOnce(parts, f.value());
+                }
+            }
+            for (Fact f : mf.facts) {
+                if (f.kind() == FactKind.URL_PATTERN) {
+                    addOnce(parts, "\"" + f.value().substring(1) + "\"");
+                }
+            }
+        }
+        List<String> args = toolParameters(t, URL_PARAM_NAME, URL_PARAM_TEXT);
+        StringBuilder sb = new StringBuilder();
+        if (!parts.isEmpty()) {
+            sb.append("URL built at run time from ").append(String.join(" + ", parts));
+        }
+        if (!args.isEmpty()) {
+            sb.append(sb.length() > 0 ? "; " : "URL known only at run time; ").append("the tool takes a URL argument: ").append(String.join(", ", args));
+        }
+        return sb.length() > 0 ? sb.toString() : "URL known only at run time";
+    }
+
+    private String sqlHint(Inventory.Tool t) {
+        List<String> args = toolParameters(t, SQL_PARAM_NAME, SQL_PARAM_TEXT);
+        return args.isEmpty() ? "SQL text built at run time (any table, any operation)"
+                : "SQL text known only at run time (any table, any operation); the tool takes SQL as an argument: " + String.join(", ", args);
+    }
+
+    private static List<String> toolParameters(Inventory.Tool t, Pattern name, Pattern text) {
+        List<String> out = new ArrayList<>();
+        for (Inventory.Parameter p : t.parameters) {
+            if ("string".equals(p.type) && (name.matcher(p.name).find() || (p.description != null && text.matcher(p.description).find()))) {
+                out.add(p.name);
+            }
+        }
+        return out;
     }
 
     private Set<String> clientsOf(MethodFacts mf) {
@@ -1104,12 +1262,12 @@ final class InventoryBuilder {
         });
     }
 
-    private static void record(Map<String, Reached> found, String id, String op, List<String> via) {
+    private static void record(Map<String, Reached> found, String id, String op, List<String> via, String hint) {
         Reached r = found.get(id);
         if (r == null) {
-            found.put(id, new Reached(id, op, via));
+            found.put(id, new Reached(id, op, via, hint));
         } else if (op != null && (r.operation() == null || !(("," + r.operation() + ",").contains("," + op + ",")))) {
-            found.put(id, new Reached(id, r.operation() == null ? op : r.operation() + "," + op, r.via()));
+            found.put(id, new Reached(id, r.operation() == null ? op : r.operation() + "," + op, r.via(), r.hint() != null ? r.hint() : hint));
         }
     }
 

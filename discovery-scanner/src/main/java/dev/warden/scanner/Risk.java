@@ -15,7 +15,8 @@ import java.util.function.Function;
  *
  * <pre>
  * schema-change     30  the tool reaches DDL (CREATE/ALTER/DROP/TRUNCATE)
- * process-launch    30  the tool reaches a process launch
+ * dynamic-sql       30  the tool runs SQL whose text is only known at run time (any table, any operation)
+ * process-launch    30  the tool reaches a process launch (a constant command or one known only at run time)
  * writes-data       25  the tool reaches INSERT/UPDATE/DELETE/MERGE
  * unknown-egress    25  the tool reaches an HTTP call whose destination is only known at run time
  * egress            20  the tool reaches an external host
@@ -36,7 +37,8 @@ public final class Risk {
     private Risk() {
     }
 
-    public static final Set<String> CONSEQUENTIAL = Set.of("schema-change", "process-launch", "writes-data", "unknown-egress", "egress", "money", "file-write");
+    public static final Set<String> CONSEQUENTIAL = Set.of("schema-change", "dynamic-sql", "process-launch", "writes-data", "unknown-egress",
+            "egress", "money", "file-write");
 
     static Inventory.Risk ofTool(Inventory.Tool t, Inventory inv, Function<String, Inventory.Item> items) {
         List<Inventory.Reason> reasons = new ArrayList<>();
@@ -48,6 +50,7 @@ public final class Risk {
         Set<String> procs = new LinkedHashSet<>();
         Set<String> fileWrites = new LinkedHashSet<>();
         boolean unknownHost = false;
+        Set<String> dynamicSql = new LinkedHashSet<>();
         for (Inventory.Edge e : inv.edges) {
             if (!e.from.equals(t.id)) {
                 continue;
@@ -67,9 +70,7 @@ public final class Risk {
             } else if (to.startsWith("host:")) {
                 Inventory.Item it = items.apply(to);
                 String h = to.substring(5);
-                if (h.equals("*")) {
-                    unknownHost = true;
-                } else if (it instanceof Inventory.Host && Boolean.FALSE.equals(((Inventory.Host) it).external)) {
+                if (it instanceof Inventory.Host && Boolean.FALSE.equals(((Inventory.Host) it).external)) {
                     internal.add(h);
                 } else {
                     external.add(h);
@@ -78,10 +79,22 @@ public final class Risk {
                 procs.add(to.substring(8));
             } else if (to.startsWith("file:")) {
                 fileWrites.add(to.substring(5));
+            } else if (to.startsWith("dynamic:http:")) {
+                unknownHost = true;
+            } else if (to.startsWith("dynamic:sql:")) {
+                dynamicSql.add(to.substring("dynamic:sql:".length()));
+            } else if (to.startsWith("dynamic:process:")) {
+                procs.add("a command known only at run time (" + to.substring("dynamic:process:".length()) + ")");
+            } else if (to.startsWith("dynamic:file:")) {
+                fileWrites.add("a path known only at run time (" + to.substring("dynamic:file:".length()) + ")");
             }
         }
         if (!ddl.isEmpty()) {
             reasons.add(new Inventory.Reason("schema-change", 30, "changes the schema of " + String.join(", ", ddl)));
+        }
+        if (!dynamicSql.isEmpty()) {
+            reasons.add(new Inventory.Reason("dynamic-sql", 30, "runs SQL whose text is only known at run time, so any table and any operation"
+                    + " (" + String.join(", ", dynamicSql) + ")"));
         }
         if (!procs.isEmpty()) {
             reasons.add(new Inventory.Reason("process-launch", 30, "starts processes: " + String.join(", ", procs)));

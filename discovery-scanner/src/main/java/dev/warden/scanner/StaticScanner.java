@@ -129,12 +129,9 @@ public final class StaticScanner {
                 problems.add(new Inventory.Problem(c.location() + "!/" + entry, e.getMessage()));
                 return;
             }
+            cf.inClassesDir = entry.startsWith("BOOT-INF/classes/") || entry.startsWith("WEB-INF/classes/");
             ci.classes.incrementAndGet();
             classCount.incrementAndGet();
-            if (!cf.library) {
-                ci.appClasses.incrementAndGet();
-                appClassCount.incrementAndGet();
-            }
             if (classes.putIfAbsent(cf.name, cf) != null) {
                 duplicates.incrementAndGet();
             }
@@ -202,6 +199,7 @@ public final class StaticScanner {
             pool.shutdownNow();
             options.progress.done();
         }
+        ApplicationScope.apply(collected, options.allCode);
         Inventory inv = new InventoryBuilder(collected, options.callDepth).build();
         inv.generated = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         inv.generator = options.generator;
@@ -257,6 +255,11 @@ public final class StaticScanner {
         }
         if (ci.manifest.containsKey("Spring-Boot-Classes") || ci.nested.get() > 0) {
             return "fat-jar";
+        }
+        synchronized (ci.poms) {
+            if (ci.poms.stream().map(pom -> pom[0] + ":" + pom[1]).distinct().count() > 1) {
+                return "fat-jar"; // a shaded jar: the application and its libraries in one archive
+            }
         }
         return "jar";
     }

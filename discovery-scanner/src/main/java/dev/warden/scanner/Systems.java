@@ -99,6 +99,64 @@ public final class Systems {
         return !h.contains(".internal.") && !h.contains(".corp.");
     }
 
+    /** Top-level domains (Public Suffix List) plus the special-use names internal networks and examples use. */
+    private static final java.util.Set<String> TLDS = loadTlds();
+    private static final java.util.Set<String> SPECIAL_USE = java.util.Set.of("example", "test", "localhost", "local", "internal",
+            "lan", "corp", "home", "intranet", "private", "svc");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+    private static java.util.Set<String> loadTlds() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (java.io.InputStream in = Systems.class.getResourceAsStream("tlds.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("tlds.txt is missing from the scanner jar");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                if (!line.startsWith("#")) {
+                    for (String t : line.trim().split("\\s+")) {
+                        if (!t.isEmpty()) {
+                            out.add(t);
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.Set.copyOf(out);
+    }
+
+    /**
+     * True when {@code host} (normalised) can be a machine an application talks to: an IP
+     * address, {@code localhost}, a single-label service name ({@code payments}, only ever seen
+     * inside a URL with a scheme), or dotted labels ending in a real top-level domain or a
+     * special-use one ({@code .example}, {@code .internal}, {@code .local}, ...). Rejects dotted
+     * Java names that merely sit in a URL-shaped string, such as {@code javax.xml.xmlconstants}.
+     */
+    public static boolean isPlausibleHost(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        if (host.indexOf(':') >= 0) {
+            return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
+        }
+        if (IPV4.matcher(host).matches() || host.equals("localhost")) {
+            return true;
+        }
+        String[] labels = host.split("\\.", -1);
+        for (String l : labels) {
+            if (!LABEL.matcher(l).matches()) {
+                return false;
+            }
+        }
+        if (labels.length == 1) {
+            return !Character.isDigit(host.charAt(0)) || !host.chars().allMatch(Character::isDigit);
+        }
+        String tld = labels[labels.length - 1];
+        return (TLDS.contains(tld) || SPECIAL_USE.contains(tld)) && !tld.contains("_");
+    }
+
     /** A parsed JDBC URL. */
     public record Jdbc(String vendor, String host, String database, String sanitized) {
     }
@@ -160,6 +218,9 @@ public final class Systems {
                 host = m.group(1);
                 db = m.group(2).isEmpty() ? null : m.group(2);
             }
+        }
+        if ((host == null || host.isEmpty()) && (db == null || db.isEmpty())) {
+            return null; // a prefix ("jdbc:h2:mem:") compared against, not a database
         }
         return new Jdbc(vendor, host == null ? null : Hosts.normalize(host), db == null || db.isEmpty() ? null : db, sanitizeJdbc(u));
     }

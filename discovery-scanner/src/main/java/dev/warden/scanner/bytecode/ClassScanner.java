@@ -65,6 +65,12 @@ public final class ClassScanner {
             + "|create\\s+(or\\s+replace\\s+)?(table|view|index|unique\\s+index|schema|sequence)\\s.+|drop\\s+(table|view|index|schema|sequence)\\s.+"
             + "|alter\\s+table\\s.+|truncate\\s+(table\\s+)?\\S.*|with\\s+\\w+\\s+as\\s*\\(.+)$");
 
+    /** Field types and names that say a field holds where HTTP requests go (a hint for run-time destinations). */
+    private static final java.util.Set<String> URL_FIELD_TYPES = java.util.Set.of("Ljava/lang/String;", "Ljava/net/URI;", "Ljava/net/URL;");
+    private static final Pattern URL_FIELD_NAME = Pattern.compile("(?i)(url|uri|endpoint|baseaddress|webhook)");
+    /** A concatenation recipe that starts with a run-time value followed by a URL path: {@code <value>/refunds}. */
+    private static final Pattern URL_PATTERN = Pattern.compile("^\u0001(/[A-Za-z0-9._~%!$&'()*+,;=:@/?\u0001-]*)$");
+
     /** Reads the class. {@code library} decides how deep (see the class comment). */
     public static ClassFacts scan(byte[] bytes, String container, boolean forceApplication) throws UnreadableClassException {
         if (bytes.length < 10 || (bytes[0] & 0xff) != 0xCA || (bytes[1] & 0xff) != 0xFE || (bytes[2] & 0xff) != 0xBA || (bytes[3] & 0xff) != 0xBE) {
@@ -317,6 +323,10 @@ public final class ClassScanner {
                 FieldInsnNode f = (FieldInsnNode) insn;
                 if (insn.getOpcode() == Opcodes.GETSTATIC || insn.getOpcode() == Opcodes.GETFIELD) {
                     mf.fieldReads.add(f.owner + "." + f.name);
+                    if (URL_FIELD_TYPES.contains(f.desc) && URL_FIELD_NAME.matcher(f.name).find()) {
+                        String owner = f.owner.substring(f.owner.lastIndexOf('/') + 1).replace('$', '.');
+                        mf.facts.add(new Fact(FactKind.URL_FIELD, owner + "." + f.name, line, null, null));
+                    }
                 } else if (f.owner.equals(cn.name) && prev instanceof LdcInsnNode && ((LdcInsnNode) prev).cst instanceof String) {
                     cf.fieldConstants.computeIfAbsent(f.name, k -> new LinkedHashSet<>()).add((String) ((LdcInsnNode) prev).cst);
                 }
@@ -337,9 +347,10 @@ public final class ClassScanner {
                 mf.facts.add(new Fact(FactKind.HTTP_CALL, null, line, sink.client(), null));
                 break;
             case SQL:
-            case JDBC_CONNECT:
                 mf.facts.add(new Fact(FactKind.SQL_CALL, null, line, sink.client(), null));
                 break;
+            case JDBC_CONNECT:
+                break; // opening a connection runs no SQL; its JDBC URL, when constant, is a JDBC_URL fact
             default:
                 break; // process and file facts are added with their arguments (or without, if unknown) by readArguments
         }
@@ -592,6 +603,10 @@ public final class ClassScanner {
         }
         if (lower.startsWith("jdbc:")) {
             mf.facts.add(new Fact(FactKind.JDBC_URL, recipe.replace('\u0001', '*').replace('\u0002', '*'), line, null, "dynamic"));
+            return;
+        }
+        if (URL_PATTERN.matcher(recipe).matches()) {
+            mf.facts.add(new Fact(FactKind.URL_PATTERN, recipe.replace('\u0001', '*'), line, null, "dynamic"));
             return;
         }
         String sql = recipe.replace('\u0001', '?').replace('\u0002', '?');

@@ -19,13 +19,19 @@ public final class Facts {
     private Facts() {
     }
 
-    /** One class. {@code library} is true for third-party code (see {@link Catalog#isLibraryClass}). */
+    /**
+     * One class. {@code library} is true for third-party code: first from its package
+     * ({@link Catalog#isLibraryClass}, which also decides how deeply the class is read), then, once
+     * the whole input is known, from where it was found ({@code ApplicationScope}).
+     */
     public static final class ClassFacts {
         public final String name;
         public final String superName;
         public final List<String> interfaces;
         public final int access;
-        public final boolean library;
+        public boolean library;
+        /** True when the class file sits under {@code BOOT-INF/classes/} or {@code WEB-INF/classes/}: the application's own. */
+        public boolean inClassesDir;
         /** Where it was found, e.g. {@code app.jar!/BOOT-INF/lib/tools.jar}. */
         public final String container;
         public String sourceFile;
@@ -114,7 +120,14 @@ public final class Facts {
         /** A process launch; {@code value} is the command when constant, {@code detail} the arguments. */
         PROCESS,
         /** A file write; {@code value} the path when constant. */
-        FILE_WRITE
+        FILE_WRITE,
+        /**
+         * Part of a URL built at run time: a concatenation that starts with a run-time value and
+         * goes on with a path ({@code paymentsUrl + "/refunds"} gives the {@code value} &#42;/refunds).
+         */
+        URL_PATTERN,
+        /** A field read whose name and type say it holds a URL ({@code value} {@code SupportDesk.paymentsUrl}). */
+        URL_FIELD
     }
 
     /** One thing a method holds or does, at a source line (0 when unknown). */

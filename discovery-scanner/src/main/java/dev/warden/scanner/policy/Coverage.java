@@ -43,6 +43,11 @@ import java.util.Set;
  * with such a risk factor, a table with such a name). The command exits 1 when a consequential
  * item is ungoverned. File writes are listed but cannot be governed by policy language 1.
  *
+ * <p>A run-time destination ({@link Inventory.Dynamic}) is evaluated as the same kind of action to
+ * a name no rule can know ({@value #UNNAMED_HOST}, table {@value #UNNAMED_TABLE}, command
+ * {@value #UNNAMED_COMMAND}; SQL once per operation): it is governed when the policy has a rule
+ * for such calls whatever their destination, or denies by default.
+ *
  * <p>Single use, one thread.
  */
 public final class Coverage {
@@ -58,6 +63,11 @@ public final class Coverage {
     private final Decision decision = new Decision();
     private final JsonSlice scratch = new JsonSlice();
 
+    /** Stand-ins for a destination the policy cannot know by name: rules that name hosts, tables or commands do not match them. */
+    static final String UNNAMED_HOST = "run-time-destination.invalid";
+    static final String UNNAMED_TABLE = "run_time_table";
+    static final String UNNAMED_COMMAND = "run-time-command";
+
     public Coverage(Policy policy) {
         this.policy = policy;
         this.evaluator = new Evaluator(policy);
@@ -70,9 +80,6 @@ public final class Coverage {
             rows.add(row("tool", t.name, List.of(copy()), toolConsequence(t)));
         }
         for (Inventory.Host h : inv.hosts) {
-            if (h.host.equals("*")) {
-                continue; // a destination known only at run time: shown through the tools that reach it
-            }
             List<Action> actions = new ArrayList<>();
             List<String> schemes = h.schemes.isEmpty() ? List.of("https") : h.schemes;
             for (String scheme : schemes) {
@@ -87,9 +94,6 @@ public final class Coverage {
             rows.add(row("host", h.host, actions, why));
         }
         for (Inventory.Table tb : inv.tables) {
-            if (tb.name.equals("*")) {
-                continue;
-            }
             List<Action> actions = new ArrayList<>();
             Set<String> writes = new LinkedHashSet<>();
             for (String op : tb.operations) {
@@ -118,12 +122,43 @@ public final class Coverage {
         for (Inventory.FileTarget f : inv.files) {
             rows.add(new Row("file", f.path, Status.UNGOVERNED, List.of(), "-", null));
         }
+        // run-time destinations: what the policy does with a destination it does not name
+        for (Inventory.Dynamic d : inv.dynamic) {
+            List<Action> actions = new ArrayList<>();
+            String why;
+            switch (d.kind) {
+                case "http":
+                    for (String method : new String[] {"GET", "POST"}) {
+                        actions.add(new Action().kind(Kind.HTTP).method(method).scheme("https").host(UNNAMED_HOST).port(443).path("/")
+                                .url("https://" + UNNAMED_HOST + "/").client("jdk").agent("coverage").session("coverage-" + d.id));
+                    }
+                    why = "egress to a destination known only at run time";
+                    break;
+                case "sql":
+                    for (SqlOperation o : new SqlOperation[] {SqlOperation.SELECT, SqlOperation.INSERT, SqlOperation.UPDATE, SqlOperation.DELETE,
+                        SqlOperation.MERGE, SqlOperation.DDL}) {
+                        actions.add(new Action().kind(Kind.SQL).operation(o).tables(new String[] {UNNAMED_TABLE}, 1)
+                                .statement(o.name() + " " + UNNAMED_TABLE).agent("coverage").session("coverage-" + d.id));
+                    }
+                    why = "SQL built at run time (any table, any operation)";
+                    break;
+                case "process":
+                    actions.add(new Action().kind(Kind.PROCESS).command(UNNAMED_COMMAND).processArgs(new String[0], 0)
+                            .agent("coverage").session("coverage-" + d.id));
+                    why = "process launch with a command known only at run time";
+                    break;
+                default:
+                    rows.add(new Row("run-time " + d.kind, d.site, Status.UNGOVERNED, List.of(), "-", null));
+                    continue;
+            }
+            rows.add(row("run-time " + d.kind, d.site, actions, why));
+        }
         return rows;
     }
 
     /** True when any consequential item is ungoverned (exit 1). File rows never count: no policy can govern them. */
     public static boolean failing(List<Row> rows) {
-        return rows.stream().anyMatch(r -> r.status == Status.UNGOVERNED && r.consequential != null && !r.kind.equals("file"));
+        return rows.stream().anyMatch(r -> r.status == Status.UNGOVERNED && r.consequential != null && !r.kind.endsWith("file"));
     }
 
     private Action copy() {

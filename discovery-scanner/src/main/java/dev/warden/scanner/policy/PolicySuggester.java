@@ -68,13 +68,8 @@ public final class PolicySuggester {
             }
         }
 
-        List<Inventory.Host> hosts = new ArrayList<>();
-        for (Inventory.Host h : inv.hosts) {
-            if (!h.host.equals("*")) {
-                hosts.add(h);
-            }
-        }
-        if (!hosts.isEmpty()) {
+        List<Inventory.Host> hosts = inv.hosts;
+        if (!hosts.isEmpty() || hasRunTime(inv, "http")) {
             y.append("\n  # ---- hosts the application calls (tool traffic; model traffic is allowed above) ----\n");
         }
         for (Inventory.Host h : hosts) {
@@ -82,18 +77,10 @@ public final class PolicySuggester {
                     .append(origin(h)).append(h.urls.isEmpty() ? "" : ", e.g. " + oneLine(h.urls.get(0))).append(")\n");
             rule(y, ids, "allow-host-" + h.host, "Discovered host " + h.host, "{ kind: http, host: " + q(h.host) + " }", "allow", null);
         }
-        if (inv.hosts.stream().anyMatch(h -> h.host.equals("*"))) {
-            y.append("  # Some code calls HTTP with a destination known only at run time (see the inventory's host \"*\"):\n");
-            y.append("  # add the hosts it may call here, or it stays denied.\n");
-        }
+        runTime(y, inv, "http", "HTTP calls whose destination is only known at run time: add the hosts they may call, or they stay denied");
 
-        List<Inventory.Table> tables = new ArrayList<>();
-        for (Inventory.Table t : inv.tables) {
-            if (!t.name.equals("*")) {
-                tables.add(t);
-            }
-        }
-        if (!tables.isEmpty()) {
+        List<Inventory.Table> tables = inv.tables;
+        if (!tables.isEmpty() || hasRunTime(inv, "sql")) {
             y.append("\n  # ---- tables, with exactly the operations seen on each ----\n");
         }
         for (Inventory.Table t : tables) {
@@ -117,30 +104,47 @@ public final class PolicySuggester {
                         "{ kind: sql, tables: " + q(t.name) + ", operation: [DDL] }", "escalate", "{ timeout: 5m, on_timeout: deny }");
             }
         }
-        if (inv.tables.stream().anyMatch(t -> t.name.equals("*"))) {
-            y.append("  # Some code runs SQL built at run time (see the inventory's table \"*\"): add the tables it may touch.\n");
-        }
+        runTime(y, inv, "sql", "SQL whose text is only known at run time: add the tables and operations it may use, or it stays denied");
 
-        if (!inv.processes.isEmpty()) {
+        if (!inv.processes.isEmpty() || hasRunTime(inv, "process")) {
             y.append("\n  # ---- processes: every launch needs a person ----\n");
         }
+        runTime(y, inv, "process", "processes launched with a command known only at run time: they stay denied");
         for (Inventory.ProcessCommand p : inv.processes) {
-            if (p.command.equals("*")) {
-                y.append("  # A process is launched with a command known only at run time: it stays denied.\n");
-                continue;
-            }
             y.append("  # ").append(oneLine(p.command)).append(p.args.isEmpty() ? "" : " " + oneLine(String.join(" ", p.args.get(0))))
                     .append(" (").append(origin(p)).append(")\n");
             rule(y, ids, "escalate-process-" + p.command, "Launching " + p.command + " needs a person",
                     "{ kind: process, command: " + q(p.command) + " }", "escalate", "{ timeout: 5m, on_timeout: deny }");
         }
-        if (!inv.files.isEmpty()) {
+        if (!inv.files.isEmpty() || hasRunTime(inv, "file")) {
             y.append("\n  # File writes found (policy language 1 has no file kind; they are not governed by this policy):\n");
             for (Inventory.FileTarget f : inv.files) {
                 y.append("  #   ").append(oneLine(f.path)).append('\n');
             }
+            runTime(y, inv, "file", "files written to a path only known at run time");
         }
         return y.toString();
+    }
+
+    private static boolean hasRunTime(Inventory inv, String kind) {
+        return inv.dynamic.stream().anyMatch(d -> kind.equals(d.kind));
+    }
+
+    /** A comment listing the run-time destinations of one kind (nothing can be allowed for them by name). */
+    private static void runTime(StringBuilder y, Inventory inv, String kind, String what) {
+        List<Inventory.Dynamic> list = new ArrayList<>();
+        for (Inventory.Dynamic d : inv.dynamic) {
+            if (kind.equals(d.kind)) {
+                list.add(d);
+            }
+        }
+        if (list.isEmpty()) {
+            return;
+        }
+        y.append("  # ").append(what).append(":\n");
+        for (Inventory.Dynamic d : list) {
+            y.append("  #   ").append(oneLine(d.site)).append(d.hints.isEmpty() ? "" : " (" + oneLine(String.join("; ", d.hints)) + ")").append('\n');
+        }
     }
 
     private static void rule(StringBuilder y, Set<String> ids, String id, String description, String match, String action, String approval) {

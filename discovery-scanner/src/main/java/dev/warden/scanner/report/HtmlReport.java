@@ -44,6 +44,7 @@ public final class HtmlReport {
         cell(h, inv.tables.size(), "tables");
         cell(h, inv.databases.size(), "databases");
         cell(h, inv.processes.size(), "process commands");
+        cell(h, inv.dynamic.size(), "run-time destinations");
         cell(h, inv.problems.size(), "skipped inputs");
         h.append("</tr></table>");
 
@@ -99,7 +100,11 @@ public final class HtmlReport {
             } else {
                 h.append("<table><tr><th>reaches</th><th>how</th><th>through</th></tr>");
                 for (Inventory.Edge e : out) {
-                    h.append("<tr><td><code>").append(esc(e.to)).append("</code></td><td>").append(esc(String.join(", ", e.operations)))
+                    h.append("<tr><td><code>").append(esc(e.to)).append("</code>");
+                    if (e.hint != null) {
+                        h.append("<br><span class=muted>").append(esc(e.hint)).append("</span>");
+                    }
+                    h.append("</td><td>").append(esc(String.join(", ", e.operations)))
                             .append("</td><td>").append(esc(String.join(" → ", e.via))).append("</td></tr>");
                 }
                 h.append("</table>");
@@ -121,6 +126,9 @@ public final class HtmlReport {
             x.command, x.args.stream().map(a -> String.join(" ", a)).reduce((p, q) -> p + "\n" + q).orElse(""), locs(x.locations)});
         h.append("<h3>Files written</h3>");
         table(h, new String[] {"path", "found in"}, inv.files, x -> new String[] {x.path, locs(x.locations)});
+        h.append("<h3>Destinations known only at run time</h3>");
+        table(h, new String[] {"kind", "call in", "what the code shows", "clients"}, inv.dynamic, x -> new String[] {
+            x.kind, x.site, String.join("\n", x.hints), String.join(", ", x.clients)});
         h.append("<h3>MCP servers this application connects to</h3>");
         table(h, new String[] {"name", "transport", "URL or command", "found in"}, inv.mcpServers, x -> new String[] {
             x.name, x.transport, x.url != null ? x.url : x.command + " " + String.join(" ", x.args), locs(x.locations)});
