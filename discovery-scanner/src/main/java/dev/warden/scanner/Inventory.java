@@ -349,9 +349,10 @@ public final class Inventory {
         public long bytes;
         public long durationMillis;
         public long skipped;
-        /** Live only: the window observed, and evidence records read. */
+        /** Live only: the window observed, evidence decisions read, and how many of them stopped a call (0 when observing). */
         public Long windowMillis;
         public Long records;
+        public Long blocked;
     }
 
     // ---------------------------------------------------------------- I/O

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Progress of a long scan. {@link #NONE} is silent; {@link #terminal(PrintStream)} draws a bar on
- * a terminal (and stays silent when output is not a terminal, so logs and pipes stay clean).
+ * Progress of a long scan. {@link #NONE} is silent; {@link #onStandardError()} draws a bar on
+ * standard error when it is a terminal (and stays silent otherwise, so logs and pipes stay clean).
  *
  * <p>{@link #advance} may be called from any thread; drawing happens on one daemon thread
  * ({@code warden-scan-progress}) at most ten times a second, so workers never wait on the terminal.
@@ -31,9 +31,37 @@ public interface Progress {
         }
     };
 
-    /** A bar on {@code out} when the JVM has a console, otherwise {@link #NONE}. */
-    static Progress terminal(PrintStream out) {
-        return System.console() == null ? NONE : new Bar(out);
+    /** A bar on standard error when standard error is a terminal, otherwise {@link #NONE} (pipes, files, CI logs). */
+    static Progress onStandardError() {
+        return standardErrorIsTerminal() ? new Bar(System.err) : NONE;
+    }
+
+    /**
+     * True when standard error is an interactive terminal. {@code System.console()} only speaks
+     * for standard input and output (and from JDK 22 exists even when they are redirected, hence
+     * {@code Console.isTerminal()} when present); on Linux {@code /proc/self/fd/2} says where
+     * standard error itself goes. {@code TERM=dumb} never gets a bar.
+     */
+    static boolean standardErrorIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null || "dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            Object terminal = java.io.Console.class.getMethod("isTerminal").invoke(console);
+            if (Boolean.FALSE.equals(terminal)) {
+                return false;
+            }
+        } catch (ReflectiveOperationException e) {
+            // JDK before 22: a non-null console already means a terminal
+        }
+        java.nio.file.Path fd2 = java.nio.file.Path.of("/proc/self/fd/2");
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(fd2).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return true; // not Linux: the console's word is all there is
+        }
     }
 
     /** The terminal bar: {@code scanning app.jar [#######.....] 58%  120/207 MB}. */

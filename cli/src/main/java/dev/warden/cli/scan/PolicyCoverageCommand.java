@@ -46,7 +46,7 @@ public final class PolicyCoverageCommand implements Callable<Integer> {
         }
         Inventory inv = readInventory(inventory);
         List<Coverage.Row> rows = new Coverage(policy).check(inv);
-        out.printf("%-11s %-8s %-44s %-9s %s%n", "STATUS", "KIND", "ITEM", "DECISION", "RULES / WHY IT MATTERS");
+        out.printf("%-11s %-13s %-44s %-9s %s%n", "STATUS", "KIND", "ITEM", "DECISION", "RULES / WHY IT MATTERS");
         int ungoverned = 0;
         for (Coverage.Row r : rows) {
             boolean bad = r.status() == Coverage.Status.UNGOVERNED && r.consequential() != null && !r.kind().equals("file");
@@ -55,7 +55,7 @@ public final class PolicyCoverageCommand implements Callable<Integer> {
             }
             String status = r.kind().equals("file") ? "n/a" : r.status().name().toLowerCase(java.util.Locale.ROOT);
             String rules = r.rules().isEmpty() ? (r.kind().equals("file") ? "(no file kind in the policy language)" : "only default: allow") : String.join(", ", r.rules());
-            out.printf("%-11s %-8s %-44s %-9s %s%s%n", status, r.kind(), clip(r.item()), r.verdict(), rules,
+            out.printf("%-11s %-13s %-44s %-9s %s%s%n", status, r.kind(), clip(r.item()), r.verdict(), rules,
                     r.consequential() == null ? "" : "  [" + r.consequential() + "]");
         }
         out.printf("%d items, %d consequential ungoverned%n", rows.size(), ungoverned);

@@ -81,7 +81,7 @@ public final class ScanCommand implements Callable<Integer> {
             StaticScanner.Options o = new StaticScanner.Options();
             o.callDepth = depth;
             o.allCode = allCode;
-            o.progress = Progress.terminal(System.err);
+            o.progress = Progress.onStandardError();
             inv = new StaticScanner(o).scan(paths);
         } else {
             inv = new Inventory();
@@ -91,22 +91,37 @@ public final class ScanCommand implements Callable<Integer> {
             observe(inv, stdout);
         }
         Path target = out != null ? out : Path.of("inventory.json");
-        inv.write(target);
-        if (html != null) {
-            Files.writeString(html, HtmlReport.render(inv));
+        try {
+            inv.write(target);
+            if (html != null) {
+                Files.writeString(html, HtmlReport.render(inv));
+            }
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write " + (html != null && Files.exists(target) ? html : target) + ": " + e.getMessage());
         }
         summary(inv, stdout, target);
         return 0;
     }
 
-    private void observe(Inventory inv, PrintWriter stdout) throws IOException {
+    private void observe(Inventory inv, PrintWriter stdout) {
         Duration d = parseWindow(window);
-        Path jar = agentJar != null ? agentJar : Path.of("javaagent", "target", "warden-agent.jar");
-        Path work = Files.createTempDirectory("warden-scan-");
-        stdout.println("attaching the Warden agent (observe only) to JVM " + attach + " for " + d.toSeconds() + " s; evidence in " + work);
-        stdout.println("note: the agent stays loaded in monitor mode until that JVM exits");
-        stdout.flush();
-        new LiveAttach(jar, ScanCommand::readEvidence).observe(attach, d, work, inv);
+        Path jar = agentJar != null ? agentJar : defaultAgentJar();
+        try {
+            Path work = Files.createTempDirectory("warden-scan-");
+            stdout.println("attaching the Warden agent (observe only) to JVM " + attach + " for " + d.toMillis() / 1000.0 + " s; evidence in " + work);
+            stdout.println("note: the agent stays loaded in monitor mode, recording into that directory, until that JVM exits");
+            stdout.flush();
+            new LiveAttach(jar, ScanCommand::readEvidence).observe(attach, d, work, inv);
+        } catch (IOException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+    }
+
+    /** {@code $WARDEN_HOME/javaagent/target/warden-agent.jar} (set by the {@code ./warden} launcher), else relative to here. */
+    private static Path defaultAgentJar() {
+        String home = System.getenv("WARDEN_HOME");
+        Path rel = Path.of("javaagent", "target", "warden-agent.jar");
+        return home == null || home.isBlank() ? rel : Path.of(home).resolve(rel);
     }
 
     static Duration parseWindow(String w) {
@@ -176,9 +191,10 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     private static void summary(Inventory inv, PrintWriter out, Path target) {
-        out.printf("%d agents, %d tools, %d hosts, %d databases, %d tables, %d process commands, %d file targets, %d MCP servers%n",
+        out.printf("%d agents, %d tools, %d hosts, %d databases, %d tables, %d process commands, %d file targets, %d MCP servers,"
+                        + " %d destinations known only at run time%n",
                 inv.agents.size(), inv.tools.size(), inv.hosts.size(), inv.databases.size(), inv.tables.size(), inv.processes.size(),
-                inv.files.size(), inv.mcpServers.size());
+                inv.files.size(), inv.mcpServers.size(), inv.dynamic.size());
         for (Inventory.Framework f : inv.frameworks) {
             out.printf("framework %s %s: %s%n", f.name, f.version == null ? "(version unknown)" : f.version, f.governance);
         }
@@ -186,11 +202,38 @@ public final class ScanCommand implements Callable<Integer> {
             out.printf("tool %-28s %-11s risk %3d %-8s reaches %s%n", t.name, t.framework, t.risk == null ? 0 : t.risk.score,
                     t.risk == null ? "" : t.risk.level, t.reaches.isEmpty() ? "-" : String.join(", ", t.reaches));
         }
+        for (Inventory.Dynamic d : inv.dynamic) {
+            out.printf("run-time %-7s %s: %s%n", d.kind, d.site, d.hints.isEmpty() ? "destination known only at run time" : String.join("; ", d.hints));
+        }
+        if (inv.stats.records != null) {
+            for (Inventory.Host h : inv.hosts) {
+                if (h.count != null) {
+                    out.printf("observed host  %-30s %s %s, %d calls (%s)%n", h.host + (h.ports.isEmpty() ? "" : ":" + h.ports.get(0)),
+                            String.join("/", h.methods), String.join("/", h.clients), h.count, h.source);
+                }
+            }
+            for (Inventory.Table t : inv.tables) {
+                if (t.count != null) {
+                    out.printf("observed table %-30s %s, %d statements (%s)%n", t.name, String.join("/", t.operations), t.count, t.source);
+                }
+            }
+            for (Inventory.ProcessCommand p : inv.processes) {
+                if (p.count != null) {
+                    out.printf("observed process %-28s %d launches (%s)%n", p.command, p.count, p.source);
+                }
+            }
+            out.printf("%d decisions observed in %d ms, %d calls blocked%s%n", inv.stats.records, inv.stats.windowMillis,
+                    inv.stats.blocked == null ? 0 : inv.stats.blocked, inv.stats.blocked != null && inv.stats.blocked == 0 ? " (observe only)" : "");
+        }
         if (!inv.problems.isEmpty()) {
             out.printf("%d inputs skipped (see \"problems\" in %s), e.g. %s: %s%n", inv.problems.size(), target,
                     inv.problems.get(0).location, inv.problems.get(0).problem);
         }
-        out.printf("inventory written to %s (%d classes read in %d ms)%n", target, inv.stats.classes, inv.stats.durationMillis);
+        if (inv.stats.classes > 0 || inv.stats.records == null) {
+            out.printf("inventory written to %s (%d classes read in %d ms)%n", target, inv.stats.classes, inv.stats.durationMillis);
+        } else {
+            out.printf("inventory written to %s%n", target);
+        }
         out.flush();
     }
 }

@@ -35,16 +35,78 @@ public final class JvmLister {
     public record Jvm(String pid, String displayName, Map<String, String> frameworks, Map<String, String> libraries, String problem) {
     }
 
+    /**
+     * Every other JVM running as this user, inspected in parallel. A JVM that exits while it is
+     * being listed or inspected is left out (it no longer runs); one that is alive but does not
+     * answer is listed with the reason.
+     */
     public static List<Jvm> list(long timeoutMillis) {
-        List<Jvm> out = new ArrayList<>();
+        List<String[]> found = new ArrayList<>();
         String self = String.valueOf(ProcessHandle.current().pid());
-        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
-            if (d.id().equals(self)) {
-                continue;
+        for (VirtualMachineDescriptor d : descriptors()) {
+            if (!d.id().equals(self)) {
+                found.add(new String[] {d.id(), d.displayName()});
             }
-            out.add(inspect(d.id(), d.displayName(), timeoutMillis));
         }
-        return out;
+        return inspectAll(found, timeoutMillis);
+    }
+
+    /** The attach provider's list; a JVM vanishing while it is read can make it throw, so it is read again. */
+    private static List<VirtualMachineDescriptor> descriptors() {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return VirtualMachine.list();
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Inspects {@code pid, displayName} pairs on a few daemon threads; the result keeps their order and drops JVMs that are gone. */
+    static List<Jvm> inspectAll(List<String[]> jvms, long timeoutMillis) {
+        if (jvms.isEmpty()) {
+            return List.of();
+        }
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(4, jvms.size()), r -> {
+            Thread t = new Thread(r, "warden-jvms-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Jvm>> futures = new ArrayList<>();
+            for (String[] j : jvms) {
+                futures.add(pool.submit(() -> inspect(j[0], j[1], timeoutMillis)));
+            }
+            List<Jvm> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                Jvm jvm;
+                try {
+                    jvm = futures.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    jvm = new Jvm(jvms.get(i)[0], jvms.get(i)[1], Map.of(), Map.of(), "not inspected: " + e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                if (jvm.problem() == null || isAlive(jvm.pid())) {
+                    out.add(jvm);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static boolean isAlive(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     public static Jvm inspect(String pid, String displayName, long timeoutMillis) {
@@ -102,31 +164,44 @@ public final class JvmLister {
         return "";
     }
 
-    /** Runs the {@code jcmd} of this JDK against {@code pid}; one-line IOException when it fails. */
+    /**
+     * Runs the {@code jcmd} of this JDK against {@code pid}; one-line IOException when it fails.
+     * Its output goes to a temporary file, so a {@code jcmd} that hangs (a JVM stuck in exiting)
+     * is stopped at the timeout instead of blocking a read.
+     */
     static String jcmd(String pid, String command, long timeoutMillis) throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", isWindows() ? "jcmd.exe" : "jcmd");
         if (!Files.isExecutable(jcmd)) {
             throw new IOException("no jcmd in " + jcmd.getParent() + " (run warden on a full JDK to inspect JVMs)");
         }
-        Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
-        byte[] out;
+        Path out = Files.createTempFile("warden-jcmd-", ".txt");
         try {
-            out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+            try {
+                if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("jcmd " + command + " did not answer within " + timeoutMillis + " ms");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 p.destroyForcibly();
-                throw new IOException("jcmd " + command + " did not answer within " + timeoutMillis + " ms");
+                throw new IOException("interrupted");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted");
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                String[] lines = text.strip().split("\n");
+                String last = text.strip().isEmpty() ? "exit " + p.exitValue() : lines[lines.length - 1];
+                throw new IOException("jcmd " + command + " failed: " + last);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
         }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            String first = text.strip().isEmpty() ? "exit " + p.exitValue() : text.strip().split("\n")[text.strip().split("\n").length - 1];
-            throw new IOException("jcmd " + command + " failed: " + first);
-        }
-        return text;
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(isWindows() ? "NUL" : "/dev/null");
     }
 
     private static boolean isWindows() {

@@ -46,10 +46,23 @@ public final class LiveAttach {
         this.evidenceReader = evidenceReader;
     }
 
+    /** True once the agent has created an evidence queue under {@code dir} (any depth up to three). */
+    static boolean hasQueue(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir, 3)) {
+            return s.anyMatch(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".cq4t"));
+        }
+    }
+
     /** Loads the agent into {@code pid}, waits {@code window}, and merges what it recorded into {@code inv}. */
     public Inventory observe(String pid, Duration window, Path workDir, Inventory inv) throws IOException {
         if (!Files.isRegularFile(agentJar)) {
             throw new IOException("the Warden agent jar is missing: " + agentJar + " (build it with: mvn -pl javaagent -am package)");
+        }
+        if (!pid.matches("\\d{1,18}")) {
+            throw new IOException("--attach needs a process id (see `warden scan --jvms`), not " + pid);
+        }
+        if (!ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new IOException("no running process " + pid + " (see `warden scan --jvms`)");
         }
         Files.createDirectories(workDir);
         Path policy = workDir.resolve("observe-policy.yaml");
@@ -79,10 +92,16 @@ public final class LiveAttach {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!hasQueue(evidence)) {
+            throw new IOException("the Warden agent wrote no evidence in JVM " + pid + " during " + window.toMillis() + " ms: it failed to start,"
+                    + " or an agent was already loaded there (it stays until that JVM exits, writing where it was first told);"
+                    + " the JVM's standard error says which");
+        }
         LiveEvidence live = new LiveEvidence(inv);
         evidenceReader.accept(evidence, live::accept);
         inv.stats.windowMillis = window.toMillis();
         inv.stats.records = live.records();
+        inv.stats.blocked = live.blocked();
         if (inv.generated == null) {
             inv.generated = start.truncatedTo(ChronoUnit.MILLIS).toString();
         }

@@ -18,15 +18,17 @@ import java.util.Map;
  * {@code static+live}; both get {@code firstSeen}, {@code lastSeen} and {@code count}. A tool
  * call's HTTP/SQL/process children (the record's {@code parent}) become live edges.
  *
- * <p>Reads the record's attributes where the agent wrote them ({@code host}, {@code method},
- * {@code tables}, {@code operation}, {@code command}, ...) and falls back to its {@code target}
- * text ({@code POST https://host/path}, {@code UPDATE orders,customers}, a tool name, a
- * command). Not thread-safe: one thread feeds it.
+ * <p>Reads what the agent writes into the record's attributes: HTTP {@code method}, {@code host},
+ * {@code port}, {@code client} (the scheme and the redacted URL come from the {@code target}
+ * {@code "POST https://host/path"}); SQL {@code operation}, {@code tables}, {@code statement};
+ * process {@code command}. A statement whose text the agent never saw names no table and adds
+ * none. Not thread-safe: one thread feeds it.
  */
 public final class LiveEvidence {
     private final Inventory inv;
     private final Map<String, Inventory.Edge> edges = new LinkedHashMap<>();
     private long records;
+    private long blocked;
 
     public LiveEvidence(Inventory inv) {
         this.inv = inv;
@@ -39,12 +41,28 @@ public final class LiveEvidence {
         return records;
     }
 
+    /** Decisions that did not let the call go ahead (zero when the agent only observes). */
+    public long blocked() {
+        return blocked;
+    }
+
+    private static Integer port(String s) {
+        try {
+            return s == null ? null : Integer.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Takes one evidence record; anything but a decision is ignored. */
     public void accept(EvidenceRecord r) {
         if (r.type != EvidenceRecord.Type.DECISION || r.kind == null) {
             return;
         }
         records++;
+        if (r.decision != null && !r.decision.equals("allow")) {
+            blocked++;
+        }
         String when = Instant.ofEpochSecond(r.timeMicros / 1_000_000, (r.timeMicros % 1_000_000) * 1000).truncatedTo(ChronoUnit.MILLIS).toString();
         Map<String, String> a = r.attributes;
         String target = r.target == null ? "" : r.target;
@@ -76,18 +94,18 @@ public final class LiveEvidence {
                 break;
             }
             case "http": {
-                String url = a.get("url");
-                String method = a.get("method");
-                if (url == null) {
-                    int sp = target.indexOf(' ');
-                    url = sp > 0 ? target.substring(sp + 1) : target;
-                    method = method != null ? method : sp > 0 ? target.substring(0, sp) : null;
+                // the agent writes method, host, port, path and client as attributes; the scheme and the
+                // redacted URL (no userinfo, query values removed) only in the target "METHOD URL"
+                String host = a.get("host");
+                int sp = target.indexOf(' ');
+                Systems.Url u = sp > 0 ? Systems.url(target.substring(sp + 1)) : null;
+                if (host == null || host.isEmpty()) {
+                    host = u == null ? null : u.host();
                 }
-                Systems.Url u = Systems.url(url);
-                String host = a.get("host") != null ? a.get("host") : u == null ? null : u.host();
-                if (host == null) {
+                if (host == null || host.isEmpty()) {
                     return;
                 }
+                String method = a.get("method");
                 String id = "host:" + host;
                 Inventory.Host h = Inventory.find(inv.hosts, id);
                 if (h == null) {
@@ -98,13 +116,18 @@ public final class LiveEvidence {
                     h.source = Inventory.LIVE;
                     inv.hosts.add(h);
                 }
-                String scheme = a.get("scheme") != null ? a.get("scheme") : u == null ? null : u.scheme();
-                addOnce(h.schemes, scheme);
+                if (u != null) {
+                    addOnce(h.schemes, u.scheme());
+                    if (h.urls.size() < 10) {
+                        addOnce(h.urls, u.sanitized());
+                    }
+                }
+                Integer port = port(a.get("port"));
+                if (port != null && !h.ports.contains(port)) {
+                    h.ports.add(port);
+                }
                 addOnce(h.methods, method);
                 addOnce(h.clients, a.get("client"));
-                if (u != null && h.urls.size() < 10) {
-                    addOnce(h.urls, u.sanitized());
-                }
                 seen(h, when);
                 if (isToolParent(r.parent)) {
                     edge(toolId(r.parent), id, method, when);
@@ -112,6 +135,7 @@ public final class LiveEvidence {
                 break;
             }
             case "sql": {
+                // operation, tables (comma-separated, lower case), statement (literals as ?), database and driver
                 String op = a.get("operation");
                 List<String> tables = new ArrayList<>();
                 if (a.get("tables") != null) {
@@ -120,17 +144,8 @@ public final class LiveEvidence {
                             tables.add(t.toLowerCase(Locale.ROOT));
                         }
                     }
-                } else {
-                    String[] parts = target.split(" ", 2);
-                    op = op != null ? op : parts[0];
-                    if (parts.length > 1) {
-                        for (String t : parts[1].split(",")) {
-                            if (!t.isBlank()) {
-                                tables.add(t.strip().toLowerCase(Locale.ROOT));
-                            }
-                        }
-                    }
                 }
+                // no tables: a statement prepared before the agent was attached, or one naming no table (SELECT 1)
                 for (String name : tables) {
                     String id = "table:" + name;
                     Inventory.Table tb = Inventory.find(inv.tables, id);
@@ -153,7 +168,10 @@ public final class LiveEvidence {
                 break;
             }
             case "process": {
-                String command = first(a.get("command"), target.split(" ", 2)[0]);
+                String command = a.get("command");
+                if (command == null || command.isEmpty()) {
+                    return;
+                }
                 String id = "process:" + command;
                 Inventory.ProcessCommand p = Inventory.find(inv.processes, id);
                 if (p == null) {
