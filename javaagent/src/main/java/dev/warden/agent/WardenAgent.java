@@ -26,9 +26,25 @@ public final class WardenAgent {
         start(args, inst, true);
     }
 
+    /**
+     * The agent jar: the one holding the implementation under {@code warden-impl/}. Not this
+     * class's own code source: an application jar may contain a copy of this class (a fat jar that
+     * bundles Warden's classes) ahead of the agent jar on the class path, and putting that jar on
+     * the bootstrap path would be a disaster. The JVM puts the agent jar on the system class path,
+     * for premain and for an attach alike.
+     */
+    static File agentJar() throws Exception {
+        java.net.URL marker = ClassLoader.getSystemClassLoader().getResource("warden-impl/dev/warden/agent/runtime/AgentRuntime.class");
+        if (marker == null || !"jar".equals(marker.getProtocol())) {
+            throw new IllegalStateException("the Warden agent jar (with warden-impl/ inside) is not on the system class path");
+        }
+        String spec = marker.getPath(); // file:/path/warden-agent.jar!/warden-impl/...
+        return new File(new java.net.URI(spec.substring(0, spec.indexOf("!/"))));
+    }
+
     private static void start(String args, Instrumentation inst, boolean attached) {
         try {
-            File jar = new File(WardenAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            File jar = agentJar();
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             Class.forName("dev.warden.agent.bootstrap.Startup", true, null)
                     .getMethod("start", Instrumentation.class, String.class, File.class, boolean.class)

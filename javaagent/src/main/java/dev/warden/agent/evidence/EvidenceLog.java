@@ -55,12 +55,16 @@ public final class EvidenceLog implements AutoCloseable {
     /** Test seam for a writer that has fallen behind: staged records stay in the ring until the JVM dies. */
     static final String WRITER_PAUSED = "warden.test.evidence-writer-paused";
     static final String LOCK = ".lock";
+    /** Chronicle maps its files in blocks of this size; small, because most agents write little. */
+    static final long BLOCK_SIZE = 4L << 20;
 
     private final Path root;
     private final Path dir;
     private final String instance;
-    private final SingleChronicleQueue queue;
+    /** Opened by the writer thread (Chronicle's start-up is slow); null until then. */
+    private volatile SingleChronicleQueue queue;
     private final EvidenceRing ring;
+    private final Runnable writerInit;
     private final AtomicLong seq = new AtomicLong();
     private final FileChannel lockChannel;
     private final Thread writer;
@@ -69,12 +73,12 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile String refusal;
     private volatile String writerProblem;
 
-    private EvidenceLog(Path root, Path dir, String instance, SingleChronicleQueue queue, EvidenceRing ring, FileChannel lockChannel) {
+    private EvidenceLog(Path root, Path dir, String instance, EvidenceRing ring, FileChannel lockChannel, Runnable writerInit) {
         this.root = root;
         this.dir = dir;
         this.instance = instance;
-        this.queue = queue;
         this.ring = ring;
+        this.writerInit = writerInit;
         this.lockChannel = lockChannel;
         this.writer = new Thread(this::writeLoop, "warden-evidence-writer");
         this.writer.setDaemon(true);
@@ -82,10 +86,14 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
-     * Opens (creating) the queue of a new instance, first recovering what dead instances of the
-     * same agent left in their staging rings. A failure is one line for the user.
+     * Opens a new instance: its directory, lock and staging ring now (records can be appended at
+     * once); the Chronicle queue, and the recovery of what dead instances of the same agent left
+     * staged, on the writer thread, so Chronicle's slow start-up is not on the application's
+     * start-up path. A failure is one line for the user.
+     *
+     * @param writerInit run first on the writer thread (the agent marks it as its own)
      */
-    public static EvidenceLog open(Path root, String agent, String instance) throws EvidenceException {
+    public static EvidenceLog open(Path root, String agent, String instance, Runnable writerInit) throws EvidenceException {
         Path dir = root.resolve(agent).resolve(instance);
         FileChannel channel = null;
         EvidenceRing ring = null;
@@ -93,11 +101,8 @@ public final class EvidenceLog implements AutoCloseable {
             Files.createDirectories(dir);
             channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             channel.lock();
-            ChronicleSetup.quiet();
-            recoverDeadInstances(dir.getParent(), dir);
-            SingleChronicleQueue q = openQueue(dir, false);
             ring = EvidenceRing.open(dir);
-            EvidenceLog log = new EvidenceLog(root, dir, instance, q, ring, channel);
+            EvidenceLog log = new EvidenceLog(root, dir, instance, ring, channel, writerInit);
             log.checkSpace();
             log.writer.start();
             try {
@@ -113,12 +118,18 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    public static EvidenceLog open(Path root, String agent, String instance) throws EvidenceException {
+        return open(root, agent, instance, () -> { });
+    }
+
+    /** Opens a queue; read-only opens give up after half a second on a queue whose creation never finished. */
     static SingleChronicleQueue openQueue(Path dir, boolean readOnly) {
         Thread self = Thread.currentThread();
         ClassLoader before = self.getContextClassLoader();
         self.setContextClassLoader(EvidenceLog.class.getClassLoader());
         try {
-            return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).readOnly(readOnly).build();
+            return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).blockSize(BLOCK_SIZE).readOnly(readOnly)
+                    .timeoutMS(readOnly ? 500 : 10_000).build();
         } finally {
             self.setContextClassLoader(before);
         }
@@ -175,11 +186,25 @@ public final class EvidenceLog implements AutoCloseable {
         if (refused != null) {
             throw new EvidenceException(refused, null);
         }
-        if (ring.offer(a.view(bytes), length)) {
+        UnsafeBuffer view = a.view(bytes);
+        if (ring.offer(view, length)) {
             return;
         }
+        // full: the writer is starved of CPU or blocked on the disk. Give it the processor for up
+        // to a millisecond; only then append here, beside it (durable either way).
+        long deadline = System.nanoTime() + 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            Thread.yield();
+            if (ring.offer(view, length)) {
+                return;
+            }
+        }
+        SingleChronicleQueue q = queue;
+        if (q == null) {
+            throw new EvidenceException("evidence queue under " + dir + " is not open (" + (writerProblem == null ? "still starting" : writerProblem) + ") and the staging ring is full", null);
+        }
         try {
-            a.writeDirect(queue, bytes, length);
+            a.writeDirect(q, bytes, length);
         } catch (RuntimeException e) {
             throw new EvidenceException("evidence could not be appended to " + dir + " (" + describe(e) + ")", e);
         }
@@ -215,11 +240,11 @@ public final class EvidenceLog implements AutoCloseable {
         return ring.size();
     }
 
-    /** Waits (up to {@code timeoutMillis}) until every staged record is in the queue; true when it is. */
+    /** Waits (up to {@code timeoutMillis}) until the queue is open and every staged record is in it; true when it is. */
     public boolean awaitWritten(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (ring.size() > 0) {
-            if (System.nanoTime() > deadline) {
+        while (queue == null || ring.size() > 0) {
+            if (System.nanoTime() > deadline || writerProblem != null && queue == null) {
                 return false;
             }
             Thread.sleep(1);
@@ -230,7 +255,19 @@ public final class EvidenceLog implements AutoCloseable {
     // ---------------------------------------------------------------- the writer thread
 
     private void writeLoop() {
-        ExcerptAppender appender = queue.createAppender();
+        writerInit.run();
+        SingleChronicleQueue q;
+        try {
+            ChronicleSetup.quiet();
+            recoverDeadInstances(dir.getParent(), dir);
+            q = openQueue(dir, false);
+        } catch (RuntimeException | LinkageError e) {
+            writerProblem = "evidence queue under " + dir + " cannot be opened (" + describe(e) + "); records stay staged";
+            System.err.println("warden: " + writerProblem);
+            return;
+        }
+        queue = q;
+        ExcerptAppender appender = q.createAppender();
         Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
         byte[][] copy = {new byte[1024]};
         EvidenceRing.Sink sink = (buffer, offset, length) -> {
@@ -274,6 +311,8 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void stopWriter() {
         running = false;
+        // a JVM exiting while Chronicle still starts waits for it (a queue abandoned half-created
+        // cannot be read): only applications that exit within their first half second notice
         try {
             writer.join(2_000);
         } catch (InterruptedException e) {
@@ -290,7 +329,10 @@ public final class EvidenceLog implements AutoCloseable {
         }
         stopWriter();
         closeQuietly(ring);
-        queue.close();
+        SingleChronicleQueue q = queue;
+        if (q != null) {
+            q.close();
+        }
         closeQuietly(lockChannel);
     }
 

@@ -46,8 +46,9 @@ public final class EvidenceQueueReader {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(dir, 3)) {
-            return s.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".cq4t")
-                            && p.getFileName().toString().startsWith("metadata"))
+            // a queue's metadata, or a staging ring whose JVM died before its queue was created
+            return s.filter(p -> p.getFileName() != null && (p.getFileName().toString().equals(EvidenceRing.FILE)
+                            || p.getFileName().toString().endsWith(".cq4t") && p.getFileName().toString().startsWith("metadata")))
                     .map(Path::getParent)
                     .distinct()
                     .sorted()
@@ -100,28 +101,43 @@ public final class EvidenceQueueReader {
 
         private final class Reader {
             private final Path path;
-            private final SingleChronicleQueue queue;
-            private final ExcerptTailer tailer;
+            private SingleChronicleQueue queue;
+            private ExcerptTailer tailer;
             private boolean stagedRead;
+            private boolean broken;
 
             Reader(Path path) {
                 this.path = path;
-                Thread self = Thread.currentThread();
-                ClassLoader before = self.getContextClassLoader();
-                self.setContextClassLoader(EvidenceQueueReader.class.getClassLoader());
-                try {
-                    this.queue = EvidenceLog.openQueue(path, true);
-                    this.tailer = queue.createTailer();
-                } finally {
-                    self.setContextClassLoader(before);
+            }
+
+            /** Opens the queue once it exists (a JVM that just started may not have created it yet). */
+            private boolean ready() {
+                if (tailer == null && !broken && Files.exists(path.resolve("metadata.cq4t"))) {
+                    Thread self = Thread.currentThread();
+                    ClassLoader before = self.getContextClassLoader();
+                    self.setContextClassLoader(EvidenceQueueReader.class.getClassLoader());
+                    try {
+                        queue = EvidenceLog.openQueue(path, true);
+                        tailer = queue.createTailer();
+                    } catch (RuntimeException unreadable) {
+                        // a queue whose JVM died while creating it: only its staged records count
+                        if (problems != null) {
+                            problems.accept(path + ": the queue cannot be read (" + EvidenceLog.describe(unreadable) + ")");
+                        }
+                        queue = null;
+                        broken = true;
+                    } finally {
+                        self.setContextClassLoader(before);
+                    }
                 }
+                return tailer != null;
             }
 
             int drain(Consumer<EvidenceRecord> sink) {
                 int n = 0;
                 while (true) {
                     buffer.clear();
-                    if (!tailer.readBytes(buffer)) {
+                    if (!ready() || !tailer.readBytes(buffer)) {
                         return n + drainStaged(sink);
                     }
                     int len = (int) buffer.readRemaining();
@@ -156,7 +172,7 @@ public final class EvidenceQueueReader {
                 if (staged.isEmpty()) {
                     return 0;
                 }
-                java.util.Set<String> present = EvidenceLog.lastKeys(queue, 4096);
+                java.util.Set<String> present = queue == null ? new java.util.HashSet<>() : EvidenceLog.lastKeys(queue, 4096);
                 int n = 0;
                 for (byte[] bytes : staged) {
                     try {
@@ -176,7 +192,9 @@ public final class EvidenceQueueReader {
             }
 
             void close() {
-                queue.close();
+                if (queue != null) {
+                    queue.close();
+                }
             }
         }
     }

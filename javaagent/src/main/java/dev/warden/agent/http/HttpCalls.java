@@ -271,12 +271,11 @@ public final class HttpCalls {
 
         EvidenceRecord r = ts.record;
         r.target = m + " " + url;
+        // scheme, query names and the full URL are in the target
         r.attributes.put("method", m);
-        r.attributes.put("scheme", s);
         r.attributes.put("host", host);
-        r.attributes.put("port", Integer.toString(effectivePort));
+        r.attributes.put("port", port > 0 ? Integer.toString(port) : defaultPortText(s));
         r.attributes.put("path", path);
-        r.attributes.put("url", url);
         r.attributes.put("client", client);
     }
 
@@ -316,6 +315,11 @@ public final class HttpCalls {
             }
         }
         return sb.toString();
+    }
+
+    private static String defaultPortText(String scheme) {
+        int p = defaultPort(scheme);
+        return p == 443 ? "443" : p == 80 ? "80" : "-1";
     }
 
     static int defaultPort(String scheme) {

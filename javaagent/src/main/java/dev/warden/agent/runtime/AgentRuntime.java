@@ -64,7 +64,17 @@ public final class AgentRuntime {
         }
     }
 
+    private static long phase = System.nanoTime();
+
+    /** With {@code -Dwarden.debug=true}: how long each start-up phase took. */
+    private static void phase(String name) {
+        long now = System.nanoTime();
+        Log.debug("start-up: " + name + " " + (now - phase) / 1_000_000 + " ms");
+        phase = now;
+    }
+
     private static void startGoverning(Instrumentation inst, String args) {
+        phase = System.nanoTime();
         Map<String, String> sysprops = systemProperties();
         Map<String, String> env = System.getenv();
         AgentConfig config;
@@ -81,15 +91,17 @@ public final class AgentRuntime {
             }
         }
         boolean closed = config.failure == AgentConfig.Failure.CLOSED;
+        phase("configuration");
 
         openModules(inst);
+        phase("modules");
 
         String instance = UUID.randomUUID().toString();
         EvidenceLog log = null;
         EvidenceKey key = null;
         String evidenceProblem = null;
         try {
-            log = EvidenceLog.open(config.evidence, config.agent, instance);
+            log = EvidenceLog.open(config.evidence, config.agent, instance, Governor::markInternal);
             key = EvidenceKey.loadOrCreate(config.evidence);
         } catch (EvidenceException | IOException e) {
             evidenceProblem = e.getMessage();
@@ -100,6 +112,7 @@ public final class AgentRuntime {
             }
         }
 
+        phase("evidence");
         PolicyFile policyFile = config.policy == null ? null : new PolicyFile(config.policy);
         Policy policy;
         String policyProblem;
@@ -117,6 +130,7 @@ public final class AgentRuntime {
             policy = closed ? Policy.denyAll(policyProblem) : Policy.allowAll(policyProblem);
         }
 
+        phase("policy");
         ApprovalGate approvals = switch (config.approvals) {
             case ALLOW -> FixedApprovals.ALLOW;
             case DENY -> FixedApprovals.DENY;
@@ -131,6 +145,7 @@ public final class AgentRuntime {
             g.event("policy-loaded", "loaded from " + config.policy);
         }
         Bridge.dispatcher = g;
+        phase("governor");
 
         // issue 6 plugs the shipper in here: with config.collector set it starts shipping this
         // instance's queue (and the backlog of dead instances under config.evidence) to the collector.
@@ -141,7 +156,9 @@ public final class AgentRuntime {
         HookTransformer t = new HookTransformer(HookRegistry.HOOKS, AgentRuntime.class.getClassLoader(), config.verify);
         transformer = t;
         inst.addTransformer(t, true);
+        phase("transformer");
         retransformLoaded(inst, t);
+        phase("retransformation");
 
         if (policyFile != null) {
             policyFile.watch(g);

@@ -413,12 +413,10 @@ public final class Governor implements Dispatcher {
         r.instance = log.instance();
         r.seq = c.seq;
         r.timeMicros = MicroClock.micros();
+        // the outcome carries what joins it to its decision (instance and seq: the id) and what it
+        // adds; session, target and attributes are the decision's
         r.agent = agent;
-        r.session = c.session;
-        r.sessionSource = c.sessionSource;
-        r.parent = c.parent;
         r.kind = c.family.kind.label;
-        r.target = c.target;
         r.outcomeStatus = status;
         r.outcomeDurationUs = (System.nanoTime() - c.startNanos) / 1000L;
         r.outcomeDetail = detail;
