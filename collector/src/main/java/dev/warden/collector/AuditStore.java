@@ -1,8 +1,7 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.Frames;
-import dev.warden.agent.ship.LinkKeys;
-import dev.warden.agent.ship.LocalQueue;
+import dev.warden.rules.evidence.wire.Frames;
+import dev.warden.rules.evidence.wire.LinkKeys;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,7 +96,7 @@ public final class AuditStore implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        LocalQueue.quietChronicle();
+        quietChronicle();
         Files.createDirectories(dir.resolve(QUEUE));
         queue = SingleChronicleQueueBuilder.binary(dir.resolve(QUEUE)).rollCycle(options.rollCycle).timeProvider(clock).build();
         recover();
@@ -110,7 +109,7 @@ public final class AuditStore implements AutoCloseable {
 
     /** Opens an existing store read-only (verify, export, the HTTP API). */
     public static SingleChronicleQueue open(Path dir) {
-        LocalQueue.quietChronicle();
+        quietChronicle();
         Path q = dir.resolve(QUEUE);
         if (!Files.isDirectory(q)) {
             throw new IllegalArgumentException(dir + ": not a Warden store (no " + QUEUE + "/ directory)");
@@ -128,6 +127,11 @@ public final class AuditStore implements AutoCloseable {
 
     public Head head(String instance) {
         return heads.get(instance);
+    }
+
+    /** The head of {@code instance}, created (at position 0) when the store has none yet. */
+    public Head headOrCreate(String instance) {
+        return heads.computeIfAbsent(instance, k -> new Head());
     }
 
     public Map<String, Head> heads() {
@@ -238,18 +242,26 @@ public final class AuditStore implements AutoCloseable {
      */
     public long appendRecord(String instance, long position, int flags, byte[] chainHash, byte[] prevHash,
                              byte[] rec, int off, int len) {
+        return appendRecord(headOrCreate(instance), position, flags, chainHash, 0, prevHash, rec, off, len);
+    }
+
+    /**
+     * Appends a record excerpt to the chain whose head is {@code h} (from {@link #headOrCreate});
+     * the chain hash is read from {@code hashBuf[hashAt..+32)}. Allocation-free.
+     */
+    public long appendRecord(Head h, long position, int flags, byte[] hashBuf, int hashAt, byte[] prevHash,
+                             byte[] rec, int off, int len) {
         tick();
         long seq = storeSeq + 1;
-        int m = StoreEntry.recordMaterial(material, position, flags, chainHash);
+        int m = StoreEntry.recordMaterial(material, position, flags, hashBuf, hashAt);
         StoreEntry.link(md, storeSeq == 0 ? null : storeHash, StoreEntry.RECORD, seq, material, 0, m, storeHash);
-        StoreEntry.writeRecordHead(out, seq, storeHash, position, flags, chainHash, prevHash);
+        StoreEntry.writeRecordHead(out, seq, storeHash, position, flags, hashBuf, hashAt, prevHash);
         out.bytes(rec, off, len);
         write(out.buffer(), out.length());
         storeSeq = seq;
         records++;
-        Head h = heads.computeIfAbsent(instance, k -> new Head());
         h.position = position;
-        System.arraycopy(chainHash, 0, h.hash, 0, 32);
+        System.arraycopy(hashBuf, hashAt, h.hash, 0, 32);
         h.changed = true;
         dirty = true;
         return seq;
@@ -301,6 +313,9 @@ public final class AuditStore implements AutoCloseable {
         List<Checkpoint.Head> list = new ArrayList<>();
         for (Map.Entry<String, Head> en : heads.entrySet()) {
             Head h = en.getValue();
+            if (h.position == 0) {
+                continue; // created for a record that is being appended right now: not a head yet
+            }
             if (full || h.changed) {
                 list.add(new Checkpoint.Head(en.getKey(), h.position, h.hash.clone()));
             }
@@ -340,12 +355,33 @@ public final class AuditStore implements AutoCloseable {
             return files;
         }
         for (long c : queue.listCyclesBetween(first, last)) {
-            File f = LocalQueue.cycleFile(queue, (int) c);
+            File f = cycleFile(queue, (int) c);
             if (f.exists()) {
                 files.add(f);
             }
         }
         return files;
+    }
+
+    /** The file that holds {@code cycle} of a queue. */
+    static File cycleFile(SingleChronicleQueue q, int cycle) {
+        RollCycle rc = q.rollCycle();
+        String name = java.time.format.DateTimeFormatter.ofPattern(rc.format()).withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli((long) cycle * rc.lengthInMillis()));
+        return new File(q.file(), name + SingleChronicleQueue.SUFFIX);
+    }
+
+    /**
+     * Turns off Chronicle's banner, announcements, analytics and disk monitor before its first
+     * use, so nothing is printed or written to the user's home directory.
+     */
+    static void quietChronicle() {
+        for (String k : new String[] {"chronicle.analytics.disable", "chronicle.announcer.disable", "disable.chronicle.banner",
+            "chronicle.disk.monitor.disable", "jvmInfo.disable"}) {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, "true");
+            }
+        }
     }
 
     /** The cycle of the store file being written. */

@@ -1,6 +1,6 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.ChainHasher;
+import dev.warden.rules.evidence.wire.ChainHasher;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +33,18 @@ final class Bindings implements AutoCloseable {
         /** An authenticated frame has arrived: from now on a HELLO must carry a MAC. */
         boolean confirmed;
         byte[] linkKey;
-        dev.warden.agent.ship.LinkKeys.Macer macer;
+        dev.warden.rules.evidence.wire.LinkKeys.Macer macer;
+        /** The instance id in UTF-8 (compared with each record's, in place). */
+        final byte[] instanceBytes;
+        // the acknowledgement due at the end of this round of polling (ingest thread)
+        boolean ackDue;
+        boolean ackRewind;
+        long ackPosition;
 
         Binding(String instance, byte[] agentPub) {
             this.instance = instance;
             this.agentPub = agentPub;
+            this.instanceBytes = instance.getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.Frames;
+import dev.warden.rules.evidence.wire.Frames;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;

@@ -1,6 +1,5 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.AeronRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,7 +46,7 @@ public final class Collector implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ApprovalRegistry approvals = new ApprovalRegistry();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private AeronRuntime aeron;
+    private IngestDriver aeron;
     private AuditStore store;
     private Bindings bindings;
     private Ingest ingest;
@@ -79,8 +78,8 @@ public final class Collector implements AutoCloseable {
         CollectorKeys keys = CollectorKeys.loadOrCreate(config.store);
         tokens = Tokens.loadOrCreate(config.store, config.adminToken, config.approvers);
         bindings = new Bindings(config.store);
-        aeron = AeronRuntime.start(config.store.resolve(".aeron"), "collector-" + ProcessHandle.current().pid(), config.aeronDir,
-                1 << 20, t -> metrics.dropped("aeron-error"));
+        aeron = IngestDriver.start(config.store.resolve(".aeron").resolve("collector-" + ProcessHandle.current().pid()), config.aeronDir,
+                t -> metrics.dropped("aeron-error"));
         signingKeyId = keys.keyId;
         String channel = "aeron:udp?endpoint=" + hostPort(config.listenHost, config.listenPort);
         CountDownLatch ready = new CountDownLatch(1);
@@ -123,14 +122,15 @@ public final class Collector implements AutoCloseable {
     }
 
     private void run() {
-        IdleStrategy idle = AeronRuntime.parking(1_000);
+        IdleStrategy idle = IngestDriver.parking(1_000);
         long lastRetention = 0;
         try {
             ingest.recordEvent("collector-started", Map.of("listen", hostPort(config.listenHost, config.listenPort),
                     "signing_key", signingKeyId), null);
             while (running) {
                 long now = System.currentTimeMillis();
-                int work = ingest.doWork(now);
+                int work = aeron.doWork(); // the media driver and the Aeron client run on this thread
+                work += ingest.doWork(now);
                 if (now - lastRetention > 60_000) {
                     lastRetention = now;
                     enforceRetention(now);
@@ -206,7 +206,7 @@ public final class Collector implements AutoCloseable {
 
     private int cycleOf(File f) {
         for (long c : store.queue().listCyclesBetween(store.queue().firstCycle(), store.queue().lastCycle())) {
-            if (dev.warden.agent.ship.LocalQueue.cycleFile(store.queue(), (int) c).getName().equals(f.getName())) {
+            if (AuditStore.cycleFile(store.queue(), (int) c).getName().equals(f.getName())) {
                 return (int) c;
             }
         }

@@ -1,7 +1,7 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.ChainHasher;
-import dev.warden.agent.ship.LinkKeys;
+import dev.warden.rules.evidence.wire.ChainHasher;
+import dev.warden.rules.evidence.wire.LinkKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -41,6 +41,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * Requests run on two daemon threads named {@code warden-collector-http}.
  */
 public final class HttpApi implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicInteger HTTP_THREADS = new java.util.concurrent.atomic.AtomicInteger();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService pool;
@@ -66,7 +68,11 @@ public final class HttpApi implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2, dev.warden.agent.ship.AeronRuntime.daemonThreads("warden-collector-http"));
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "warden-collector-http-" + HTTP_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         s.setExecutor(pool);
         HttpApi api = new HttpApi(s, pool, store, tokens, approvals, metrics);
         s.createContext("/", api::handle);

@@ -1,8 +1,9 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.ChainHasher;
-import dev.warden.agent.ship.Frames;
-import dev.warden.agent.ship.LinkKeys;
+import dev.warden.rules.evidence.wire.ChainHasher;
+import dev.warden.rules.evidence.wire.Frames;
+import dev.warden.rules.evidence.wire.LinkKeys;
+import dev.warden.rules.evidence.CanonicalHasher;
 import dev.warden.rules.evidence.EvidenceCodec;
 import dev.warden.rules.evidence.EvidenceRecord;
 import io.aeron.Aeron;
@@ -66,15 +67,15 @@ final class Ingest implements AutoCloseable {
     private final Frames.In in = new Frames.In();
     private final Frames.Out out = new Frames.Out(1024);
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[0]);
-    private final EvidenceRecord record = new EvidenceRecord();
     private final ChainHasher hasher = new ChainHasher();
     private final byte[] computed = new byte[32];
-    private final byte[] shipped = new byte[32];
     private byte[] prevScratch = new byte[32];
     private int[] hashOffsets = new int[256];
     private int[] recordOffsets = new int[256];
     private int[] recordLengths = new int[256];
 
+    private final java.util.ArrayList<Bindings.Binding> acksDue = new java.util.ArrayList<>();
+    private final DecisionTally decisions;
     private final Map<String, long[]> pendingEvents = new LinkedHashMap<>();
     private final Map<String, String> pendingEventDetail = new HashMap<>();
     private long eventWindowStart = System.currentTimeMillis();
@@ -88,6 +89,7 @@ final class Ingest implements AutoCloseable {
         this.aeron = aeron;
         this.sub = aeron.addSubscription(channel, Frames.DATA_STREAM, this::onImage, img -> sources.remove(img.sessionId()));
         this.handler = new FragmentAssembler(this::onFragment);
+        this.decisions = new DecisionTally(metrics);
     }
 
     private void onImage(Image image) {
@@ -101,6 +103,9 @@ final class Ingest implements AutoCloseable {
     /** One round of work: frames, approval decisions and expiries, aggregated events, checkpoints. */
     int doWork(long nowMillis) {
         int work = sub.poll(handler, 64);
+        if (!acksDue.isEmpty()) {
+            work += sendAcks();
+        }
         if (!unsent.isEmpty()) {
             work += retryUnsent(nowMillis);
         }
@@ -297,27 +302,30 @@ final class Ingest implements AutoCloseable {
         AuditStore.Head head = store.head(instance);
         long headPos = head == null ? 0 : head.position;
         byte[] prev = null;
-        if (!Frames.isZero(Arrays.copyOfRange(b, prevAt, prevAt + 32))) {
+        if (!isZero(b, prevAt)) {
             prev = prevScratch;
             System.arraycopy(b, prevAt, prev, 0, 32);
         }
         boolean rewind = false;
         long nowMicros = System.currentTimeMillis() * 1000;
+        long lastTime = nowMicros;
+        int stored = 0;
+        CanonicalHasher view = hasher.view();
         for (int i = 0; i < count; i++) {
             long pos = firstPos + i;
+            int hashAt = hashOffsets[i];
             try {
-                EvidenceCodec.decode(b, recordOffsets[i], recordLengths[i], record);
+                // the chain hash straight from the record's bytes: nothing is decoded
+                hasher.hash(prev, b, recordOffsets[i], recordLengths[i], computed, 0);
             } catch (IllegalArgumentException e) {
                 drop("forged", instance, "undecodable record at position " + pos + ": " + e.getMessage());
                 break;
             }
-            if (record.instance != null && !record.instance.equals(instance)) {
-                drop("forged", instance, "record of instance " + record.instance + " in its batch");
+            if (!view.stringEquals(CanonicalHasher.INSTANCE, bd.instanceBytes)) {
+                drop("forged", instance, "a record of another instance at position " + pos);
                 break;
             }
-            hasher.hash(prev, record, computed, 0);
-            System.arraycopy(b, hashOffsets[i], shipped, 0, 32);
-            if (!Arrays.equals(computed, shipped)) {
+            if (!Arrays.equals(computed, 0, 32, b, hashAt, hashAt + 32)) {
                 drop("forged", instance, "record at position " + pos + " does not hash to its authenticated hash");
                 break;
             }
@@ -340,26 +348,56 @@ final class Ingest implements AutoCloseable {
                     rewind = true; // earlier records have not arrived (lost in flight): ask for them again
                     break;
                 }
-                store.appendRecord(instance, pos, flags, shipped, prev, b, recordOffsets[i], recordLengths[i]);
-                metrics.stored.increment();
-                metrics.latencyMicros(System.currentTimeMillis() * 1000 - record.timeMicros);
-                if (record.type == EvidenceRecord.Type.DECISION) {
-                    metrics.decision(record.kind, record.decision, record.rules.isEmpty() ? "" : String.join(",", record.rules));
+                if (head == null) {
+                    head = store.headOrCreate(instance);
+                }
+                store.appendRecord(head, pos, flags, b, hashAt, prev, b, recordOffsets[i], recordLengths[i]);
+                stored++;
+                lastTime = view.timeMicros();
+                metrics.latencyMicros(nowMicros - lastTime);
+                if (view.type() == EvidenceRecord.Type.DECISION.ordinal()) {
+                    decisions.count(view);
                 }
                 headPos = pos;
-                if (head == null) {
-                    head = store.head(instance);
-                }
             }
-            if (prev == null || prev != prevScratch) {
+            if (prev == null) {
                 prev = prevScratch;
             }
-            System.arraycopy(shipped, 0, prev, 0, 32);
+            System.arraycopy(b, hashAt, prev, 0, 32);
         }
-        metrics.lag(bd.agent, nowMicros - record.timeMicros);
-        out.start(Frames.ACK).str(instance).i64(bd.helloTime).i64(headPos).u8(rewind ? 1 : 0);
-        bd.macer.sign(out);
-        send(bd, out);
+        metrics.stored.add(stored);
+        metrics.lag(bd.agent, nowMicros - lastTime);
+        // acknowledged once per round of polling (see doWork), not once per batch
+        bd.ackPosition = headPos;
+        bd.ackRewind |= rewind;
+        if (!bd.ackDue) {
+            bd.ackDue = true;
+            acksDue.add(bd);
+        }
+    }
+
+    /** Sends the acknowledgements the last round of batches earned: one per instance. */
+    private int sendAcks() {
+        int n = acksDue.size();
+        for (int i = 0; i < n; i++) {
+            Bindings.Binding bd = acksDue.get(i);
+            out.start(Frames.ACK).str(bd.instance).i64(bd.helloTime).i64(bd.ackPosition).u8(bd.ackRewind ? 1 : 0);
+            bd.macer.sign(out);
+            send(bd, out);
+            bd.ackDue = false;
+            bd.ackRewind = false;
+        }
+        acksDue.clear();
+        return n;
+    }
+
+    private static boolean isZero(byte[] b, int at) {
+        for (int i = 0; i < 32; i++) {
+            if (b[at + i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- approvals

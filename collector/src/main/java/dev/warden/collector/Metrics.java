@@ -78,8 +78,13 @@ public final class Metrics {
     }
 
     public void decision(String kind, String decision, String rule) {
+        decisionCounter(kind, decision, rule).increment();
+    }
+
+    /** The counter of one (kind, decision, rule) combination, created on first use. */
+    public LongAdder decisionCounter(String kind, String decision, String rule) {
         String key = "kind=\"" + esc(kind) + "\",decision=\"" + esc(decision) + "\",rule=\"" + esc(rule) + "\"";
-        decisions.computeIfAbsent(key, k -> new LongAdder()).increment();
+        return decisions.computeIfAbsent(key, k -> new LongAdder());
     }
 
     public void lag(String agent, long micros) {

@@ -1,6 +1,6 @@
 package dev.warden.collector;
 
-import dev.warden.agent.ship.Frames;
+import dev.warden.rules.evidence.wire.Frames;
 import java.security.DigestException;
 import java.security.MessageDigest;
 
@@ -32,6 +32,7 @@ public final class StoreEntry {
     /** The shipped previous hash did not match the collector's (recorded at ingest). */
     public static final int FLAG_BROKEN_LINK = 2;
     static final int HEAD = 1 + 8 + 32;
+    private static final byte[] ZERO = new byte[32];
 
     public byte kind;
     public long storeSeq;
@@ -83,8 +84,13 @@ public final class StoreEntry {
 
     /** Encodes a record excerpt's head into {@code out} (the caller appends the record bytes). */
     static void writeRecordHead(Frames.Out out, long storeSeq, byte[] storeHash, long position, int flags, byte[] chainHash, byte[] prevHash) {
+        writeRecordHead(out, storeSeq, storeHash, position, flags, chainHash, 0, prevHash);
+    }
+
+    static void writeRecordHead(Frames.Out out, long storeSeq, byte[] storeHash, long position, int flags, byte[] hashBuf, int hashAt,
+                                byte[] prevHash) {
         out.length(0);
-        out.u8(RECORD).i64(storeSeq).fixed(storeHash, 32).i64(position).u8(flags).fixed(chainHash, 32);
+        out.u8(RECORD).i64(storeSeq).fixed(storeHash, 32).i64(position).u8(flags).bytes(hashBuf, hashAt, 32);
         if (flags != 0) {
             out.fixed(prevHash, 32);
         }
@@ -96,7 +102,7 @@ public final class StoreEntry {
         if (prev != null) {
             md.update(prev, 0, 32);
         } else {
-            md.update(new byte[32]);
+            md.update(ZERO, 0, 32);
         }
         md.update(kind);
         for (int i = 0; i < 8; i++) {
@@ -112,11 +118,15 @@ public final class StoreEntry {
 
     /** The digest material of a record excerpt: position, flags, chain hash. */
     static int recordMaterial(byte[] dst, long position, int flags, byte[] chainHash) {
+        return recordMaterial(dst, position, flags, chainHash, 0);
+    }
+
+    static int recordMaterial(byte[] dst, long position, int flags, byte[] hashBuf, int hashAt) {
         for (int i = 0; i < 8; i++) {
             dst[i] = (byte) (position >>> (8 * i));
         }
         dst[8] = (byte) flags;
-        System.arraycopy(chainHash, 0, dst, 9, 32);
+        System.arraycopy(hashBuf, hashAt, dst, 9, 32);
         return 41;
     }
 

@@ -60,8 +60,8 @@ public final class StoreScan implements AutoCloseable {
             EvidenceCodec.decode(entry.bytes, entry.payloadOff, entry.payloadLen, record);
             String inst = record.instance == null ? "" : record.instance;
             byte[] prev = entry.flags != 0 ? entry.prevHash : lastHash.get(inst);
-            record.prevHash = prev == null ? null : dev.warden.agent.ship.ChainHasher.hex(prev);
-            record.hash = dev.warden.agent.ship.ChainHasher.hex(entry.chainHash);
+            record.prevHash = prev == null ? null : dev.warden.rules.evidence.wire.ChainHasher.hex(prev);
+            record.hash = dev.warden.rules.evidence.wire.ChainHasher.hex(entry.chainHash);
             lastHash.put(inst, entry.chainHash.clone());
             if (!v.visit(record, entry)) {
                 return tailer.index(); // where the next read would start: the paging cursor

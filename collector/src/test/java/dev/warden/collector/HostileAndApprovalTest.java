@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.agent.ship.AeronRuntime;
 import dev.warden.agent.ship.ApprovalResult;
-import dev.warden.agent.ship.Frames;
-import dev.warden.agent.ship.LinkKeys;
+import dev.warden.rules.evidence.wire.Frames;
+import dev.warden.rules.evidence.wire.LinkKeys;
 import dev.warden.agent.ship.Shipper;
 import dev.warden.collector.export.ExportFilter;
 import dev.warden.collector.export.Exporter;
+import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +46,11 @@ class HostileAndApprovalTest {
         cfg.storeOptions.checkpointEveryMillis = 200;
         try (Collector c = Collector.start(cfg);
              LocalEvidence local = new LocalEvidence(evidence, "bot", "inst-h");
-             AeronRuntime attacker = AeronRuntime.start(tmp.resolve("aeron"), "attacker", null, 1 << 20, t -> { })) {
-            ExclusivePublication pub = attacker.aeron().addExclusivePublication(
+             MediaDriver attackerDriver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(tmp.resolve("aeron").toString())
+                     .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+                     .dirDeleteOnShutdown(true).printConfigurationOnStart(false));
+             Aeron attacker = Aeron.connect(new Aeron.Context().aeronDirectoryName(tmp.resolve("aeron").toString()))) {
+            ExclusivePublication pub = attacker.addExclusivePublication(
                     "aeron:udp?endpoint=127.0.0.1:" + port + "|mtu=8192|term-length=1m", Frames.DATA_STREAM);
             Await.until(pub::isConnected, 10_000, () -> "attacker publication connects");
             Random rnd = new Random(42);
@@ -83,7 +89,7 @@ class HostileAndApprovalTest {
                 byte[] rb = dev.warden.rules.evidence.EvidenceCodec.encode(r);
                 f.i32(rb.length);
                 int hashAt = f.length();
-                f.fixed(new dev.warden.agent.ship.ChainHasher().hash(null, r), 32).bytes(rb, 0, rb.length);
+                f.fixed(new dev.warden.rules.evidence.wire.ChainHasher().hash(null, r), 32).bytes(rb, 0, rb.length);
                 mac.update(f.buffer(), 0, headerEnd).update(f.buffer(), hashAt, 32);
                 int macAt = f.length();
                 f.fixed(null, 32);

@@ -3,7 +3,7 @@ package dev.warden.collector;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.agent.ship.ChainHasher;
+import dev.warden.rules.evidence.wire.ChainHasher;
 import dev.warden.rules.evidence.EvidenceCodec;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.io.File;
@@ -182,7 +182,7 @@ class VerifierTest {
                     byte[] m = new byte[64];
                     int n = StoreEntry.recordMaterial(m, e.position, 0, hash);
                     StoreEntry.link(md, storeHash, StoreEntry.RECORD, e.storeSeq, m, 0, n, link);
-                    dev.warden.agent.ship.Frames.Out out = new dev.warden.agent.ship.Frames.Out(256);
+                    dev.warden.rules.evidence.wire.Frames.Out out = new dev.warden.rules.evidence.wire.Frames.Out(256);
                     StoreEntry.writeRecordHead(out, e.storeSeq, link, e.position, 0, hash, null);
                     byte[] rb = EvidenceCodec.encode(r);
                     out.bytes(rb, 0, rb.length);

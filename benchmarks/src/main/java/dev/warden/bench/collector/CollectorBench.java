@@ -1,6 +1,6 @@
 package dev.warden.bench.collector;
 
-import dev.warden.agent.ship.ChainHasher;
+import dev.warden.rules.evidence.wire.ChainHasher;
 import dev.warden.agent.ship.LocalQueue;
 import dev.warden.agent.ship.Shipper;
 import dev.warden.collector.AuditStore;
@@ -81,6 +81,7 @@ public final class CollectorBench {
             Verifier.Result v = new Verifier().verify(store, null);
             System.out.printf("verify: ok=%s %d records in %.3f s = %.0f records/s%n", v.ok, v.records, v.nanos / 1e9, v.records / (v.nanos / 1e9));
         }
+        deleteTree(store);
     }
 
     static void ingest(int agents, int records, int rate, int seconds) throws Exception {
@@ -99,16 +100,31 @@ public final class CollectorBench {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(javaBin);
                 cmd.addAll(jvmArgs.stream().filter(x -> x.startsWith("--add")).toList());
+                String extra = System.getProperty("bench.agentOpts", "");
+                if (!extra.isBlank()) {
+                    cmd.addAll(List.of(extra.replace("%i", Integer.toString(i)).trim().split("\\s+")));
+                }
                 cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), CollectorBench.class.getName(), "agent",
-                        root.resolve("ev-" + i).toString(), "inst-" + i, Integer.toString(records), Integer.toString(rate),
+                        root.resolve("ev-" + i).toString(), Integer.toString(i), Integer.toString(records), Integer.toString(rate),
                         Integer.toString(seconds), Integer.toString(port)));
                 procs.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(root.toFile(), "agent-" + i + ".log")).start());
             }
-            long start = 0;
+            // every agent has written its backlog and started its JVM: start shipping all at once
+            long readyBy = System.currentTimeMillis() + 300_000;
+            for (int i = 0; i < agents; i++) {
+                while (!Files.exists(root.resolve("ready-" + i)) && System.currentTimeMillis() < readyBy) {
+                    Thread.sleep(10);
+                }
+            }
+            Files.createFile(root.resolve("go"));
+            long start = System.nanoTime();
             long deadline = System.currentTimeMillis() + 600_000;
+            long lastPrint = System.currentTimeMillis();
             while (c.metrics().stored.sum() < expected && System.currentTimeMillis() < deadline) {
-                if (start == 0 && c.metrics().stored.sum() > 0) {
-                    start = System.nanoTime();
+                if (Boolean.getBoolean("bench.progress") && System.currentTimeMillis() - lastPrint >= 1000) {
+                    lastPrint = System.currentTimeMillis();
+                    System.out.printf("  %tT stored %d received %d duplicates %d batches %d dropped %d%n", lastPrint, c.metrics().stored.sum(),
+                            c.metrics().received.sum(), c.metrics().duplicates.sum(), c.metrics().batches.sum(), c.metrics().dropped());
                 }
                 Thread.sleep(5);
             }
@@ -118,16 +134,34 @@ public final class CollectorBench {
                     c.metrics().latencyPercentileMillis(0.5), c.metrics().latencyPercentileMillis(0.99), c.metrics().dropped());
         } finally {
             for (Process p : procs) {
-                p.destroyForcibly();
+                p.destroy(); // a clean exit lets -XX:StartFlightRecording in bench.agentOpts write its file
+            }
+            for (Process p : procs) {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
         }
         Verifier.Result v = new Verifier().verify(cfg.store, null);
         System.out.printf("verify after ingest: ok=%s records=%d (%.0f records/s)%n", v.ok, v.records, v.records / (v.nanos / 1e9));
+        deleteTree(root);
+    }
+
+    /** Removes a benchmark's temporary directory (stores and queues of millions of records). */
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (Boolean.getBoolean("bench.keep")) {
+            System.out.println("kept " + root);
+            return;
+        }
+        try (var s = Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** A forked agent: writes its local queue (all at once, or at a rate) and ships it. */
-    static void agent(Path ev, String inst, int records, int rate, int seconds, int port) throws Exception {
+    static void agent(Path ev, String number, int records, int rate, int seconds, int port) throws Exception {
         LocalQueue.quietChronicle();
+        String inst = "inst-" + number;
         Path dir = ev.resolve("bench-agent").resolve(inst);
         try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build(); ExcerptAppender ap = q.createAppender()) {
             EvidenceCodec.Writer w = new EvidenceCodec.Writer(1024);
@@ -135,6 +169,10 @@ public final class CollectorBench {
                 for (int i = 1; i <= records; i++) {
                     write(ap, w, record(inst, i));
                 }
+            }
+            Files.createFile(ev.resolveSibling("ready-" + number));
+            while (!Files.exists(ev.resolveSibling("go"))) {
+                Thread.sleep(5);
             }
             Shipper s = Shipper.start(new Shipper.Settings(ev, "bench-agent", inst, "127.0.0.1:" + port));
             if (rate > 0) {

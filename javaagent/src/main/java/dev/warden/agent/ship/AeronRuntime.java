@@ -9,33 +9,40 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * An Aeron media driver and client fit to live in someone else's JVM: the driver runs in
- * SHARED threading mode on one daemon thread named {@code warden-aeron-driver}, every idle
- * strategy parks (no core spins while idle), term buffers are small and sparse, the driver's
- * directory is private to this process and deleted on close. Directories left by dead
- * processes under the same parent are reaped on start. If {@code existingDir} names the
- * directory of a driver that is already running, only a client is attached to it.
+ * An Aeron media driver and client fit to live in someone else's JVM: both run on the thread
+ * that owns this object (the shipper's), with no thread of their own. The embedded driver is in
+ * INVOKER threading mode and the client uses its conductor invoker, so {@link #doWork()} gives
+ * the driver (sending, receiving, housekeeping) and the client conductor one duty cycle each;
+ * the owner calls it on every turn of its loop and parks when idle. Term buffers are small and
+ * sparse, the driver's directory is private to this process and deleted on close, and
+ * directories left by dead processes under the same parent are reaped on start. If
+ * {@code existingDir} names the directory of a driver that is already running, only a client is
+ * attached to it.
  *
- * <p>The collector uses the same class with larger buffers. Opened and closed by one thread;
- * {@link #aeron()} is thread-safe as Aeron's client is.
+ * <p>Confined to one thread: the one that calls {@link #start}, {@link #doWork} and
+ * {@link #close} (Aeron's synchronous client calls make progress by invoking the driver on the
+ * calling thread).
  */
 public final class AeronRuntime implements AutoCloseable {
     private final MediaDriver driver;
     private final Aeron aeron;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker clientInvoker;
     private final String dir;
 
     private AeronRuntime(MediaDriver driver, Aeron aeron, String dir) {
         this.driver = driver;
         this.aeron = aeron;
         this.dir = dir;
+        this.driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
+        this.clientInvoker = aeron.conductorAgentInvoker();
     }
 
     /** A parking idle strategy: a few spins and yields, then parks of 1 µs up to {@code maxParkMicros}. */
@@ -43,19 +50,10 @@ public final class AeronRuntime implements AutoCloseable {
         return new BackoffIdleStrategy(10, 5, 1_000, maxParkMicros * 1_000);
     }
 
-    /** Daemon threads named {@code prefix-N}. */
-    public static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, n.getAndIncrement() == 0 ? prefix : prefix + "-" + n.get());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     /**
      * Starts an embedded driver in {@code parent/<name>} (reaping dead siblings first), or attaches
-     * to {@code existingDir} when it is not null.
+     * to {@code existingDir} when it is not null. {@code mtu} is the largest datagram the driver
+     * sends (the publication may ask for less).
      */
     public static AeronRuntime start(Path parent, String name, String existingDir, int termLength, Consumer<Throwable> errors) throws IOException {
         MediaDriver driver = null;
@@ -68,14 +66,8 @@ public final class AeronRuntime implements AutoCloseable {
             dir = parent.resolve(name).toAbsolutePath().toString();
             MediaDriver.Context ctx = new MediaDriver.Context()
                     .aeronDirectoryName(dir)
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(parking(1_000))
-                    .sharedThreadFactory(daemonThreads(name.startsWith("collector") ? "warden-collector-aeron" : "warden-aeron-driver"))
-                    .conductorThreadFactory(daemonThreads("warden-aeron-conductor"))
-                    .senderThreadFactory(daemonThreads("warden-aeron-sender"))
-                    .receiverThreadFactory(daemonThreads("warden-aeron-receiver"))
-                    .sharedNetworkThreadFactory(daemonThreads("warden-aeron-network"))
-                    .asyncExecutorThreadFactory(daemonThreads("warden-aeron-async"))
+                    .threadingMode(ThreadingMode.INVOKER)
+                    .asyncExecutorEnabled(false) // name resolution runs on the conductor: no extra thread
                     .publicationTermBufferLength(termLength)
                     .ipcTermBufferLength(termLength)
                     .termBufferSparseFile(true)
@@ -89,8 +81,10 @@ public final class AeronRuntime implements AutoCloseable {
         try {
             Aeron.Context actx = new Aeron.Context()
                     .aeronDirectoryName(dir)
-                    .threadFactory(daemonThreads("warden-aeron-client"))
+                    .useConductorAgentInvoker(true)
+                    .driverAgentInvoker(driver == null ? null : driver.sharedAgentInvoker())
                     .idleStrategy(parking(1_000))
+                    .awaitingIdleStrategy(parking(1_000))
                     .errorHandler(errors::accept);
             return new AeronRuntime(driver, Aeron.connect(actx), dir);
         } catch (RuntimeException e) {
@@ -99,6 +93,15 @@ public final class AeronRuntime implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** One duty cycle of the driver (when embedded) and of the client conductor; returns the work done. */
+    public int doWork() {
+        int work = 0;
+        if (driverInvoker != null) {
+            work += driverInvoker.invoke();
+        }
+        return work + clientInvoker.invoke();
     }
 
     /** Deletes driver directories under {@code parent} whose driver is no longer running. */

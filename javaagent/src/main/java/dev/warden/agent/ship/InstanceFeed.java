@@ -2,6 +2,9 @@ package dev.warden.agent.ship;
 
 import dev.warden.rules.evidence.EvidenceCodec;
 import dev.warden.rules.evidence.EvidenceRecord;
+import dev.warden.rules.evidence.wire.ChainHasher;
+import dev.warden.rules.evidence.wire.Frames;
+import dev.warden.rules.evidence.wire.LinkKeys;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,8 +26,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * files are deleted once every record in them is acknowledged, and a dead instance's whole
  * directory once it is fully shipped.
  *
- * <p>Confined to the shipper thread. Reading, hashing and framing reuse buffers; the only
- * allocations per record are the decoded record's strings (needed for the canonical JSON).
+ * <p>Confined to the shipper thread. Reading, hashing and framing reuse buffers and never
+ * decode a record (the chain hash is computed from its encoded bytes): allocation-free per
+ * record, except for the rare record that must be rewritten (unreadable, or too large for a
+ * frame).
  */
 final class InstanceFeed implements AutoCloseable {
     interface Sender {
@@ -67,7 +72,8 @@ final class InstanceFeed implements AutoCloseable {
 
     // chain and progress
     private long nextPos = 1;
-    private byte[] prevHash;
+    private final byte[] prevHash = new byte[32];
+    private boolean hasPrev;
     private long acked;
     private boolean gapPending;
     private final ArrayDeque<long[]> inflight = new ArrayDeque<>(); // {lastPos, lastIndex}
@@ -85,6 +91,13 @@ final class InstanceFeed implements AutoCloseable {
     private final ChainHasher hasher = new ChainHasher();
     private final EvidenceCodec.Writer rewriter = new EvidenceCodec.Writer(4096);
     private int[] hashOffsets = new int[MAX_RECORDS];
+    // the record being framed: the excerpt's bytes, or its rewrite; its chain hash after prevHash
+    private byte[] curBytes;
+    private int curOff;
+    private int curLen;
+    private final byte[] curHash = new byte[32];
+    /** The largest record a batch carries whole (the batch header's size depends only on the instance). */
+    private final int maxRecord;
     private boolean carry;
     private long carryIndex;
     private byte[] pendingFrame;
@@ -102,6 +115,8 @@ final class InstanceFeed implements AutoCloseable {
         this.agentPub = LinkKeys.raw(keys.getPublic());
         this.state = ShipState.load(dir);
         this.acked = state.anchorPosition;
+        int batchHeader = Frames.HEADER + 2 + instance.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3 * 8 + 4 + 1 + 32;
+        this.maxRecord = MAX_FRAME - batchHeader - Frames.RECORD_OVERHEAD - Frames.MAC;
         openQueue();
         if (state.collectorPub != null) {
             deriveKey(state.collectorPub);
@@ -170,7 +185,7 @@ final class InstanceFeed implements AutoCloseable {
         if (index < 0 || pos == 0) {
             tailer.toStart();
             nextPos = 1;
-            prevHash = null;
+            prev(null);
             gapPending = false;
             return;
         }
@@ -178,7 +193,7 @@ final class InstanceFeed implements AutoCloseable {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (dc.isPresent()) {
                     nextPos = pos + 1;
-                    prevHash = hash;
+                    prev(hash);
                     gapPending = false;
                     return;
                 }
@@ -187,9 +202,21 @@ final class InstanceFeed implements AutoCloseable {
         // the anchor's file is gone: ship what is left and declare the gap
         tailer.toStart();
         nextPos = pos + 1;
-        prevHash = hash;
+        prev(hash);
         gapPending = true;
         counters.gapsDeclared.increment();
+    }
+
+    private void prev(byte[] hash) {
+        hasPrev = hash != null;
+        if (hasPrev) {
+            System.arraycopy(hash, 0, prevHash, 0, 32);
+        }
+    }
+
+    /** The previous hash as the chain hasher takes it (null before the first record). */
+    private byte[] prevOrNull() {
+        return hasPrev ? prevHash : null;
     }
 
     /** Sends HELLO when due. */
@@ -274,15 +301,15 @@ final class InstanceFeed implements AutoCloseable {
             if (idx == Long.MIN_VALUE) {
                 break;
             }
-            byte[] h = hasher.hash(prevHash, record);
-            prevHash = h;
+            prepare(maxRecord);
+            prev(curHash);
             state.anchorPosition = nextPos;
             state.anchorIndex = idx;
-            state.anchorHash = h;
+            state.anchorHash = curHash.clone();
             nextPos++;
         }
         acked = Math.min(durable, nextPos - 1);
-        if (lastHash != null && acked == durable && prevHash != null && !Arrays.equals(lastHash, prevHash)) {
+        if (lastHash != null && acked == durable && hasPrev && !Arrays.equals(lastHash, prevHash)) {
             counters.chainMismatch.increment(); // the collector records the broken link itself
         }
         stateDirty = true;
@@ -313,41 +340,68 @@ final class InstanceFeed implements AutoCloseable {
         }
     }
 
-    /** Reads the next excerpt into {@link #excerpt}/{@link #record}; returns its index or MIN_VALUE at the end. */
+    /** Reads the next excerpt into {@link #excerpt} and points the current record at it; returns its index or MIN_VALUE at the end. */
     private long readNext() {
+        long idx;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return Long.MIN_VALUE;
             }
             excerpt.clear();
             dc.wire().bytes().read(excerpt);
-            long idx = dc.index();
-            decodeCurrent();
-            return idx;
+            idx = dc.index();
+        }
+        curBytes = excerpt.underlyingObject();
+        curOff = (int) excerpt.readPosition();
+        curLen = (int) excerpt.readRemaining();
+        return idx;
+    }
+
+    /**
+     * Hashes the current record after {@link #prevHash} into {@link #curHash}, straight from its
+     * bytes. A record longer than {@code maxLength} is cut down first (keeping a digest of the
+     * whole); an unreadable one is replaced by an event that says so, which takes its place in
+     * the chain.
+     */
+    private void prepare(int maxLength) {
+        if (curLen > maxLength) {
+            try {
+                EvidenceCodec.decode(curBytes, curOff, curLen, record);
+                truncate(curBytes, curOff, curLen);
+                point(rewriter.buffer(), 0, rewriter.length());
+            } catch (IllegalArgumentException e) {
+                unreadable(e);
+            }
+        }
+        try {
+            hasher.hash(prevOrNull(), curBytes, curOff, curLen, curHash, 0);
+        } catch (IllegalArgumentException e) {
+            unreadable(e);
+            hasher.hash(prevOrNull(), curBytes, curOff, curLen, curHash, 0);
         }
     }
 
-    private void decodeCurrent() {
-        byte[] raw = excerpt.underlyingObject();
-        int len = (int) excerpt.readRemaining();
-        try {
-            EvidenceCodec.decode(raw, (int) excerpt.readPosition(), len, record);
-            if (agent == null) {
-                agent = record.agent;
-            }
-        } catch (IllegalArgumentException e) {
-            // an unreadable local record still takes its place in the chain, as an event
-            byte[] digest = hasher.sha256(raw, (int) excerpt.readPosition(), len);
-            record.clear();
-            record.type = EvidenceRecord.Type.EVENT;
-            record.instance = instance;
-            record.agent = agent;
-            record.timeMicros = System.currentTimeMillis() * 1000;
-            record.event = "unreadable-local-record";
-            record.reason = e.getMessage();
-            record.outcomeDetail = "sha256:" + ChainHasher.hex(digest);
-            counters.unreadable.increment();
-        }
+    private void point(byte[] b, int off, int len) {
+        curBytes = b;
+        curOff = off;
+        curLen = len;
+    }
+
+    /** Replaces the current (unreadable) local record by an event carrying its digest. */
+    private void unreadable(IllegalArgumentException e) {
+        byte[] digest = hasher.sha256(curBytes, curOff, curLen);
+        record.clear();
+        record.type = EvidenceRecord.Type.EVENT;
+        record.instance = instance;
+        record.agent = agent;
+        record.seq = nextPos;
+        record.timeMicros = System.currentTimeMillis() * 1000;
+        record.event = "unreadable-local-record";
+        record.reason = e.getMessage();
+        record.outcomeDetail = "sha256:" + ChainHasher.hex(digest);
+        encodeRecord();
+        point(rewriter.buffer(), 0, rewriter.length());
+        counters.unreadable.increment();
     }
 
     /**
@@ -407,7 +461,7 @@ final class InstanceFeed implements AutoCloseable {
     private int buildBatch() {
         frame.start(Frames.BATCH).str(instance).i64(helloTime).i64(++counter).i64(nextPos);
         int countAt = frame.length();
-        frame.i32(0).u8(gapPending ? Frames.FLAG_GAP : 0).fixed(prevHash, 32);
+        frame.i32(0).u8(gapPending ? Frames.FLAG_GAP : 0).fixed(prevOrNull(), 32);
         int headerEnd = frame.length();
         long firstPos = nextPos;
         int n = 0;
@@ -415,35 +469,25 @@ final class InstanceFeed implements AutoCloseable {
         while (n < MAX_RECORDS) {
             long idx;
             if (carry) {
-                idx = carryIndex;
+                idx = carryIndex; // read, rewritten and hashed already: only the frame was full
                 carry = false;
             } else {
                 idx = readNext();
                 if (idx == Long.MIN_VALUE) {
                     break;
                 }
+                prepare(maxRecord);
             }
-            int len = (int) excerpt.readRemaining();
-            byte[] src = excerpt.underlyingObject();
-            int off = (int) excerpt.readPosition();
-            if (len > MAX_FRAME - headerEnd - Frames.RECORD_OVERHEAD - Frames.MAC) {
-                truncate(src, off, len);
-                src = rewriter.buffer();
-                off = 0;
-                len = rewriter.length();
-            }
-            if (frame.length() + Frames.RECORD_OVERHEAD + len + Frames.MAC > MAX_FRAME && n > 0) {
+            if (frame.length() + Frames.RECORD_OVERHEAD + curLen + Frames.MAC > MAX_FRAME && n > 0) {
                 carry = true;
                 carryIndex = idx;
                 break;
             }
-            frame.i32(len);
-            int at = frame.length();
-            frame.fixed(null, 32);
-            hasher.hash(prevHash, record, frame.buffer(), at);
-            prevHash = Arrays.copyOfRange(frame.buffer(), at, at + 32);
-            frame.bytes(src, off, len);
-            hashOffsets[n++] = at;
+            frame.i32(curLen);
+            hashOffsets[n++] = frame.length();
+            frame.bytes(curHash, 0, 32);
+            frame.bytes(curBytes, curOff, curLen);
+            prev(curHash);
             lastIndex = idx;
             nextPos++;
         }
@@ -461,7 +505,7 @@ final class InstanceFeed implements AutoCloseable {
         macer.finishTo(frame.buffer(), macAt);
         gapPending = false;
         inflight.addLast(new long[] {firstPos + n - 1, lastIndex});
-        inflightHash.addLast(prevHash);
+        inflightHash.addLast(prevHash.clone());
         return n;
     }
 

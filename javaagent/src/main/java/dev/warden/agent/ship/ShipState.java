@@ -1,5 +1,6 @@
 package dev.warden.agent.ship;
 
+import dev.warden.rules.evidence.wire.ChainHasher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.warden.agent.ship;
 
+import dev.warden.rules.evidence.wire.Frames;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -29,7 +30,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The application thread never meets the shipper: it only appends to the local queue. If the
  * collector is down or slow, evidence accumulates locally and the shipper catches up when it
- * returns. Idle, the thread parks (up to 1 ms), as does the embedded media driver's one thread.
+ * returns. The embedded Aeron media driver and client run on this same thread
+ * ({@link AeronRuntime}): shipping adds exactly this one thread to the host JVM, and idle it parks (up
+ * to 1 ms at a time).
  *
  * <p>{@link #start} and {@link #close} may be called from any thread; everything else runs on
  * the shipper thread.
@@ -85,6 +88,8 @@ public final class Shipper implements AutoCloseable {
     }
 
     private static final long DISCOVER_EVERY_NANOS = 2_000_000_000L;
+    /** Aeron's largest MTU: a whole batch frame in one loopback datagram. */
+    static final int LOOPBACK_MTU = 65_504;
     private static final long APPROVAL_RESEND_NANOS = 1_000_000_000L;
 
     private final Settings settings;
@@ -182,13 +187,16 @@ public final class Shipper implements AutoCloseable {
         control = runtime.aeron().addSubscription("aeron:udp?endpoint=" + hostPort(local, 0), Frames.CONTROL_STREAM);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (control.localSocketAddresses().isEmpty() && System.nanoTime() < deadline) {
-            sleepQuietly(5);
+            if (runtime.doWork() == 0) {
+                sleepQuietly(1);
+            }
         }
         if (control.localSocketAddresses().isEmpty()) {
             throw new IOException("the control channel did not bind on " + local);
         }
         controlEndpoint = control.localSocketAddresses().get(0);
-        int mtu = settings.mtu > 0 ? settings.mtu : (isLoopback(settings.collectorHost) ? 8192 : 1408);
+        // one frame per datagram on loopback (no IP fragmentation there); a safe Ethernet size elsewhere
+        int mtu = settings.mtu > 0 ? settings.mtu : (isLoopback(settings.collectorHost) ? LOOPBACK_MTU : 1408);
         pub = runtime.aeron().addExclusivePublication("aeron:udp?endpoint=" + hostPort(settings.collectorHost, settings.collectorPort)
                 + "|term-length=" + term + "|mtu=" + mtu, Frames.DATA_STREAM);
         if (ownFeed == null && settings.instance != null) {
@@ -212,7 +220,8 @@ public final class Shipper implements AutoCloseable {
         FragmentHandler handler = new FragmentAssembler(this::onControl);
         long lastDiscover = 0;
         while (running) {
-            int work = control.poll(handler, 16);
+            int work = runtime.doWork(); // the embedded driver and the Aeron client run on this thread
+            work += control.poll(handler, 16);
             long now = System.nanoTime();
             boolean connected = pub.isConnected();
             if (connected && !wasConnected) {

@@ -1,4 +1,4 @@
-package dev.warden.agent.ship;
+package dev.warden.rules.evidence.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
