@@ -141,6 +141,11 @@ class LiveAttachIT {
             Path scan = work.resolve("scan");
             new LiveAttach(agentJar, EvidenceQueueReader::readAll).observe(String.valueOf(app.pid()), Duration.ofSeconds(3), scan, inv);
 
+            // what the agent recorded, by kind and decision, shown when an assertion fails
+            Map<String, Integer> recorded = new java.util.TreeMap<>();
+            EvidenceQueueReader.readAll(scan.resolve("evidence"), r -> recorded.merge(r.type.label + " " + r.kind + " " + r.decision, 1, Integer::sum));
+            String seen = "evidence " + recorded + ", application " + last.get() + " " + errors;
+
             assertEquals(List.of("pid:" + app.pid()), inv.inputs.stream().map(i -> i.path).toList());
             assertEquals("live", inv.inputs.get(0).kind);
             assertEquals(3000L, inv.stats.windowMillis);
@@ -148,7 +153,7 @@ class LiveAttachIT {
             assertEquals(0L, inv.stats.blocked, "observe-only: nothing may be blocked");
 
             Inventory.Host host = Inventory.find(inv.hosts, "host:127.0.0.1");
-            assertNotNull(host, () -> "hosts: " + inv.hosts.stream().map(h -> h.id).toList());
+            assertNotNull(host, () -> "hosts: " + inv.hosts.stream().map(h -> h.id).toList() + "; " + seen);
             assertEquals(Inventory.LIVE, host.source);
             assertEquals(List.of("POST"), host.methods);
             assertEquals(List.of(port), host.ports);
@@ -160,14 +165,14 @@ class LiveAttachIT {
             assertEquals(List.of("host:127.0.0.1"), inv.hosts.stream().map(h -> h.id).toList());
 
             Inventory.Table orders = Inventory.find(inv.tables, "table:orders");
-            assertNotNull(orders, () -> "tables: " + inv.tables.stream().map(t -> t.id).toList());
+            assertNotNull(orders, () -> "tables: " + inv.tables.stream().map(t -> t.id).toList() + "; " + seen);
             assertEquals(Inventory.LIVE, orders.source);
             assertEquals(List.of("INSERT", "SELECT"), orders.operations.stream().sorted().toList());
             assertTrue(orders.statements.contains("INSERT INTO orders (id, status) VALUES (?, ?)"), () -> orders.statements.toString());
             assertEquals(List.of("table:orders"), inv.tables.stream().map(t -> t.id).toList());
 
             Inventory.ProcessCommand process = Inventory.find(inv.processes, "process:true");
-            assertNotNull(process, () -> "processes: " + inv.processes.stream().map(p -> p.id).toList());
+            assertNotNull(process, () -> "processes: " + inv.processes.stream().map(p -> p.id).toList() + "; " + seen);
             assertEquals(Inventory.LIVE, process.source);
 
             // the same evidence merged into a static scan of the application: the SQL its code holds is confirmed
@@ -179,12 +184,12 @@ class LiveAttachIT {
             assertEquals(Inventory.LIVE, Inventory.find(both.hosts, "host:127.0.0.1").source);
 
             // the application went on unhindered through and after the window
-            long seen = requests.get();
+            long before = requests.get();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (requests.get() < seen + 5 && System.nanoTime() < deadline) {
+            while (requests.get() < before + 5 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(requests.get() >= seen + 5, "the application stopped making requests after the attach");
+            assertTrue(requests.get() >= before + 5, "the application stopped making requests after the attach");
             assertTrue(last.get().endsWith(" failed 0"), () -> "the application saw failures: " + last.get() + " " + errors);
             assertEquals(List.of(), errors);
         } finally {
