@@ -5,14 +5,21 @@ import dev.warden.agent.runtime.Call;
 import dev.warden.agent.runtime.Family;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.IdentityTable;
+import dev.warden.agent.runtime.Log;
 import dev.warden.agent.runtime.ThreadState;
 import dev.warden.rules.Action;
+import dev.warden.rules.Decision;
 import dev.warden.rules.Kind;
+import dev.warden.rules.Modify;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns JDBC calls into {@code sql} actions: remembers the SQL a statement was prepared with and
@@ -45,7 +52,28 @@ public final class SqlCalls {
         volatile String sql;
         volatile Database database;
         List<String> batch;
+        /** True while Warden's max_rows cap is set on the statement; {@code originalMaxRows} is the application's own. */
+        boolean capped;
+        int originalMaxRows;
     }
+
+    /**
+     * What Warden learned about one database (by connection URL without credentials): each
+     * table's columns from JDBC metadata (learned once, lower case), and the resolved columns
+     * of each classification seen against it (bounded).
+     */
+    private static final class Schema {
+        final ConcurrentHashMap<String, String[]> tableColumns = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<SqlClassifier.Classification, Resolved> resolved = new ConcurrentHashMap<>();
+    }
+
+    /** A classification's columns with {@code *} and unqualified names resolved, and their evidence text. */
+    private record Resolved(String[] columns, String text) {
+    }
+
+    private static final Resolved NO_COLUMNS = new Resolved(new String[0], "");
+    private static final int MAX_RESOLVED = 4096;
+    private final ConcurrentHashMap<String, Schema> schemas = new ConcurrentHashMap<>();
 
     /** Where a connection points: the JDBC URL without credentials or parameters, and the driver's short name. */
     record Database(String name, String driver) {
@@ -119,13 +147,15 @@ public final class SqlCalls {
             db = database(ts, statement);
             info.database = db;
         }
+        Resolved columns = c == null ? NO_COLUMNS : columns(ts, statement, db, c);
 
         Governor.begin(ts);
         Action a = ts.action;
         a.kind(Kind.SQL).database(db.name()).driver(db.driver());
         EvidenceRecord r = ts.record;
         if (c != null) {
-            a.operation(c.operation()).tables(c.tables(), c.tables().length).statement(c.statement());
+            a.operation(c.operation()).tables(c.tables(), c.tables().length).statement(c.statement())
+                    .columns(columns.columns(), columns.columns().length);
             String tables = c.tablesText();
             r.target = tables.isEmpty() ? c.operation().name() : c.operation().name() + " " + tables;
             r.attributes.put("operation", c.operation().name());
@@ -133,6 +163,9 @@ public final class SqlCalls {
                 r.attributes.put("tables", tables);
             }
             r.attributes.put("statement", c.statement());
+            if (!columns.text().isEmpty()) {
+                r.attributes.put("columns", columns.text());
+            }
             if (!c.parsed()) {
                 r.attributes.put("classified", "lexically");
             }
@@ -152,8 +185,145 @@ public final class SqlCalls {
         Object result = governor.decide(ts, Family.SQL, null, true);
         if (result instanceof Call) {
             ((Call) result).kindOfCall = method;
+            maxRows(ts, statement, info);
         }
         return result;
+    }
+
+    /**
+     * Applies the {@code max_rows} of the modify rules that decided (the smallest wins, and never
+     * more than the application's own limit) through {@code Statement.setMaxRows}, not by
+     * rewriting the SQL; puts the application's own limit back when a later execution of the
+     * same statement is not capped.
+     */
+    private void maxRows(ThreadState ts, Object statement, StatementInfo info) {
+        Decision d = ts.decision;
+        long cap = -1;
+        for (int i = 0; i < d.modifyCount(); i++) {
+            Modify m = d.modify(i);
+            if (m.maxRows >= 0) {
+                cap = cap < 0 ? m.maxRows : Math.min(cap, m.maxRows);
+            }
+        }
+        if ((cap < 0 && !info.capped) || !(statement instanceof java.sql.Statement)) {
+            return;
+        }
+        java.sql.Statement s = (java.sql.Statement) statement;
+        ts.enter(Family.SQL);
+        try {
+            if (cap >= 0) {
+                if (!info.capped) {
+                    info.originalMaxRows = s.getMaxRows();
+                    info.capped = true;
+                }
+                int own = info.originalMaxRows;
+                // to JDBC 0 means "no limit": max_rows 0 cannot be expressed and is applied as 1, never as unlimited
+                int limit = (int) Math.max(1, Math.min(cap, Integer.MAX_VALUE));
+                s.setMaxRows(own > 0 ? Math.min(own, limit) : limit);
+            } else {
+                s.setMaxRows(info.originalMaxRows);
+                info.capped = false;
+            }
+        } catch (SQLException | RuntimeException e) {
+            Log.once("maxrows:" + e.getClass().getName(), "could not apply max_rows through Statement.setMaxRows (" + e + ")");
+        } finally {
+            ts.leave(Family.SQL);
+        }
+    }
+
+    /**
+     * The classification's columns against this database: {@code table.*} expanded to the
+     * table's columns and {@code ?.column} given the tables that have it, from JDBC metadata
+     * ({@code DatabaseMetaData.getColumns}, once per table and connection URL, with the SQL
+     * family guard up so the driver's own queries are not governed). A symbolic entry stays as
+     * it is when the metadata does not know the table.
+     */
+    private Resolved columns(ThreadState ts, Object statement, Database db, SqlClassifier.Classification c) {
+        String[] cols = c.columns();
+        if (cols.length == 0) {
+            return NO_COLUMNS;
+        }
+        Schema schema = schemas.computeIfAbsent(db.name() == null ? "" : db.name(), k -> new Schema());
+        Resolved res = schema.resolved.get(c);
+        if (res != null) {
+            return res;
+        }
+        boolean complete = true;
+        Set<String> out = new LinkedHashSet<>();
+        for (String col : cols) {
+            if (col.endsWith(".*")) {
+                String table = col.substring(0, col.length() - 2);
+                String[] known = tableColumns(ts, statement, schema, table);
+                if (known == null) {
+                    out.add(col);
+                    complete = false;
+                } else {
+                    for (String k : known) {
+                        out.add(table + "." + k);
+                    }
+                }
+            } else if (col.startsWith(SqlColumns.UNKNOWN_TABLE)) {
+                String name = col.substring(SqlColumns.UNKNOWN_TABLE.length());
+                boolean found = false;
+                for (String table : c.tables()) {
+                    String[] known = tableColumns(ts, statement, schema, table);
+                    if (known == null) {
+                        complete = false;
+                    } else if (java.util.Arrays.asList(known).contains(name)) {
+                        out.add(table + "." + name);
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    out.add(col);
+                }
+            } else {
+                out.add(col);
+            }
+        }
+        String[] arr = out.toArray(new String[0]);
+        res = new Resolved(arr, String.join(",", arr));
+        if (complete) {
+            if (schema.resolved.size() >= MAX_RESOLVED) {
+                schema.resolved.clear();
+            }
+            schema.resolved.put(c, res);
+        }
+        return res;
+    }
+
+    /** A table's columns (lower case) from the connection's metadata, cached per URL; null when unknown. */
+    private String[] tableColumns(ThreadState ts, Object statement, Schema schema, String table) {
+        String[] known = schema.tableColumns.get(table);
+        if (known != null || !(statement instanceof java.sql.Statement)) {
+            return known;
+        }
+        ts.enter(Family.SQL);
+        try {
+            Connection conn = ((java.sql.Statement) statement).getConnection();
+            java.sql.DatabaseMetaData md = conn.getMetaData();
+            for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+                List<String> names = new ArrayList<>();
+                try (java.sql.ResultSet rs = md.getColumns(null, null, name, null)) {
+                    while (rs.next()) {
+                        String n = rs.getString("COLUMN_NAME");
+                        if (n != null && !names.contains(n.toLowerCase(Locale.ROOT))) {
+                            names.add(n.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+                if (!names.isEmpty()) {
+                    known = names.toArray(new String[0]);
+                    schema.tableColumns.put(table, known);
+                    return known;
+                }
+            }
+            return null; // not cached: the table may not exist yet
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        } finally {
+            ts.leave(Family.SQL);
+        }
     }
 
     public void outcome(Call c, Object value, long count, Throwable thrown) {

@@ -61,8 +61,12 @@ public final class SqlClassifier {
     public static final int MAX_PARSE = 64 * 1024;
     static final long PARSE_TIMEOUT_MS = 500;
 
-    /** One classification. Immutable; the table array is shared and must not be changed. */
-    public record Classification(SqlOperation operation, String[] tables, String statement, boolean parsed) {
+    /**
+     * One classification. Immutable; the arrays are shared and must not be changed. {@code columns}
+     * are {@code table.column}, possibly symbolic ({@code table.*}, {@code ?.column}: see
+     * {@link SqlColumns}); empty when the text was classified lexically.
+     */
+    public record Classification(SqlOperation operation, String[] tables, String statement, boolean parsed, String[] columns) {
         public String tablesText() {
             return String.join(",", tables);
         }
@@ -108,18 +112,21 @@ public final class SqlClassifier {
     public Classification classifyAll(List<String> sqls) {
         SqlOperation op = null;
         Set<String> tables = new LinkedHashSet<>();
+        Set<String> columns = new LinkedHashSet<>();
         StringBuilder text = new StringBuilder();
         boolean parsed = true;
         for (String s : sqls) {
             Classification c = classify(s);
             op = stronger(op, c.operation());
             tables.addAll(List.of(c.tables()));
+            columns.addAll(List.of(c.columns()));
             parsed &= c.parsed();
             if (text.length() < SqlText.MAX_EVIDENCE) {
                 text.append(text.length() == 0 ? "" : "; ").append(c.statement());
             }
         }
-        return new Classification(op == null ? SqlOperation.OTHER : op, tables.toArray(new String[0]), text.toString(), parsed);
+        return new Classification(op == null ? SqlOperation.OTHER : op, tables.toArray(new String[0]), text.toString(), parsed,
+                columns.toArray(new String[0]));
     }
 
     private void put(ConcurrentHashMap<String, Classification> map, String key, Classification c) {
@@ -152,6 +159,7 @@ public final class SqlClassifier {
         }
         SqlOperation op = null;
         Set<String> tables = new LinkedHashSet<>();
+        Set<String> columns = new LinkedHashSet<>();
         for (Statement s : statements) {
             if (s == null) {
                 continue;
@@ -160,11 +168,12 @@ public final class SqlClassifier {
             for (String t : tablesOf(s)) {
                 tables.add(SqlText.tableName(t));
             }
+            columns.addAll(SqlColumns.of(s));
         }
         if (op == null) {
             return null;
         }
-        return new Classification(op, tables.toArray(new String[0]), normalized, true);
+        return new Classification(op, tables.toArray(new String[0]), normalized, true, columns.toArray(new String[0]));
     }
 
     static SqlOperation operationOf(Statement s) {
@@ -234,7 +243,7 @@ public final class SqlClassifier {
             op = stronger(op, part.strongest());
             tables.addAll(part.tables());
         }
-        return new Classification(op == null ? SqlOperation.OTHER : op, tables.toArray(new String[0]), normalized, false);
+        return new Classification(op == null ? SqlOperation.OTHER : op, tables.toArray(new String[0]), normalized, false, new String[0]);
     }
 
     private static SqlOperation stronger(SqlOperation a, SqlOperation b) {
