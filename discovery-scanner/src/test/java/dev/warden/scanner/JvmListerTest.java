@@ -53,4 +53,34 @@ class JvmListerTest {
             p.destroyForcibly().waitFor();
         }
     }
+
+    @Test
+    void aJvmThatExitsWhileBeingListedIsLeftOutAndTheRestIsListed() throws Exception {
+        Path classes = TestApps.compile(work, Map.of("demo/Idle.java", """
+                package demo;
+                public class Idle {
+                    public static void main(String[] a) throws Exception {
+                        System.out.println("ready");
+                        System.out.flush();
+                        Thread.sleep(60_000);
+                    }
+                }
+                """), List.of());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process stays = new ProcessBuilder(java, "-cp", classes.toString(), "demo.Idle").redirectErrorStream(true).start();
+        Process goes = new ProcessBuilder(java, "-cp", classes.toString(), "demo.Idle").redirectErrorStream(true).start();
+        try {
+            assertEquals("ready", new BufferedReader(new InputStreamReader(stays.getInputStream())).readLine());
+            assertEquals("ready", new BufferedReader(new InputStreamReader(goes.getInputStream())).readLine());
+            // listed (as VirtualMachine.list() would have it), then gone before it is inspected
+            List<String[]> listed = List.of(new String[] {String.valueOf(goes.pid()), "demo.Idle"}, new String[] {String.valueOf(stays.pid()), "demo.Idle"});
+            goes.destroyForcibly().waitFor();
+            List<JvmLister.Jvm> jvms = JvmLister.inspectAll(listed, 30_000);
+            assertEquals(List.of(String.valueOf(stays.pid())), jvms.stream().map(JvmLister.Jvm::pid).toList());
+            assertNull(jvms.get(0).problem());
+        } finally {
+            stays.destroyForcibly().waitFor();
+            goes.destroyForcibly().waitFor();
+        }
+    }
 }

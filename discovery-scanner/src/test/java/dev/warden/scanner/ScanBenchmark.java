@@ -20,9 +20,22 @@ import java.util.Map;
  */
 public final class ScanBenchmark {
     public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("warden-scan-bench");
+        try {
+            run(work, args);
+        } finally {
+            // the copies take about twice the jar's size: never leave them behind
+            try (java.util.stream.Stream<Path> s = Files.walk(work)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void run(Path work, String[] args) throws Exception {
         int sizeMb = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path work = Files.createTempDirectory("warden-scan-bench");
         List<Path> real = new ArrayList<>(TestApps.jars("langchain4j"));
         real.addAll(TestApps.jars("spring-ai-mcp"));
         Path classes = TestApps.compile(work.resolve("app"), TestApps.SUPPORT_APP, TestApps.jars("langchain4j"));

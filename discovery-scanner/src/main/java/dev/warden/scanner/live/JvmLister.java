@@ -65,7 +65,7 @@ public final class JvmLister {
     }
 
     /** Inspects {@code pid, displayName} pairs on a few daemon threads; the result keeps their order and drops JVMs that are gone. */
-    static List<Jvm> inspectAll(List<String[]> jvms, long timeoutMillis) {
+    public static List<Jvm> inspectAll(List<String[]> jvms, long timeoutMillis) {
         if (jvms.isEmpty()) {
             return List.of();
         }
