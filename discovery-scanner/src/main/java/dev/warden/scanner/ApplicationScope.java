@@ -32,8 +32,8 @@ import java.util.Set;
  *     roots too, and the groupIds of the archive's own {@code pom.properties} are application
  *     groups.</li>
  * <li><b>Bundled artifacts</b>: a jar holding the {@code pom.properties} of several artifacts is a
- *     shaded (uber) jar; each third-party artifact claims the packages its coordinates name
- *     ({@code org.apache.opennlp:opennlp-tools} claims {@code opennlp/}).</li>
+ *     shaded (uber) jar; when its file carries one artifact's name ({@code app-1.0.jar}, Maven's
+ *     default), that artifact's groupId is an application group and root.</li>
  * </ul>
  * A class is application code when its package is not a known library package
  * ({@link Catalog#isLibraryClass}) and:
@@ -41,11 +41,11 @@ import java.util.Set;
  * <li>it is in a nested archive ({@code BOOT-INF/lib/x.jar}) whose groupId is an application group,
  *     or its name is under an application root (a multi-module application's own modules);
  *     other nested archives are libraries;</li>
- * <li>it is at the top level of a shaded jar: it is under an application root, or — when no main
- *     class names the application — no bundled artifact claims it;</li>
+ * <li>it is at the top level of a shaded jar with application roots: it is under one;</li>
  * <li>anything else at the top level (a classes directory, a plain jar, an application classes
- *     directory) is application code, except a lone third-party jar scanned next to an
- *     application whose groups are known.</li>
+ *     directory, a shaded jar nothing names the application of) is application code, except a
+ *     lone third-party jar scanned next to an application whose groups are known: reporting too
+ *     much beats reporting nothing.</li>
  * </ul>
  * {@code --all-code} makes every class application code.
  *
@@ -60,7 +60,6 @@ final class ApplicationScope {
     private static final class TopLevel {
         final Set<String> groups = new LinkedHashSet<>();
         final Set<String> roots = new LinkedHashSet<>();
-        final Set<String> claims = new LinkedHashSet<>();
         boolean shaded;
         boolean hasMain;
         boolean appLayout;
@@ -125,11 +124,8 @@ final class ApplicationScope {
         if (cf.inClassesDir || top.appLayout) {
             return true;
         }
-        if (top.shaded) {
-            if (!top.roots.isEmpty()) {
-                return under(cf.name, top.roots);
-            }
-            return !under(cf.name, top.claims);
+        if (top.shaded && !top.roots.isEmpty()) {
+            return under(cf.name, top.roots);
         }
         // a lone third-party jar next to an application whose own groups are known
         return top.hasMain || top.singleGroup == null || allGroups.isEmpty() || allGroups.contains(top.singleGroup);
@@ -171,6 +167,19 @@ final class ApplicationScope {
             }
         }
         t.shaded = artifacts.size() > 1;
+        // a shaded jar keeps its own artifact's name (app-1.0.jar): that artifact is the application's
+        String file = ci.container.fileName().toLowerCase(Locale.ROOT);
+        for (String[] p : poms) {
+            if (t.shaded && p[0] != null && p[1] != null && (file.equals(p[1].toLowerCase(Locale.ROOT) + ".jar")
+                    || file.startsWith(p[1].toLowerCase(Locale.ROOT) + "-") && file.length() > p[1].length() + 1
+                    && Character.isDigit(file.charAt(p[1].length() + 1)))) {
+                t.groups.add(p[0]);
+                String root = p[0].replace('.', '/') + "/";
+                if (!Catalog.isLibraryClass(root)) {
+                    t.roots.add(root);
+                }
+            }
+        }
         t.singleGroup = groups.size() == 1 ? groups.iterator().next() : null;
         List<String> mains = new ArrayList<>();
         for (String key : new String[] {"Start-Class", "Main-Class"}) {
@@ -217,25 +226,6 @@ final class ApplicationScope {
             t.shaded = false;
         }
         t.appLayout = classesDir;
-        if (t.shaded) {
-            for (String[] p : poms) {
-                if (p[0] == null || t.groups.contains(p[0])) {
-                    continue;
-                }
-                String[] seg = p[0].split("\\.");
-                for (int i = 0; i < seg.length; i++) {
-                    t.claims.add(String.join("/", java.util.Arrays.copyOfRange(seg, i, seg.length)) + "/");
-                }
-                if (p[1] != null) {
-                    String a = p[1].toLowerCase(Locale.ROOT);
-                    t.claims.add(a.replace('-', '/').replace('.', '/') + "/");
-                    int dash = a.indexOf('-');
-                    if (dash >= 3) {
-                        t.claims.add(a.substring(0, dash) + "/");
-                    }
-                }
-            }
-        }
         return t;
     }
 
