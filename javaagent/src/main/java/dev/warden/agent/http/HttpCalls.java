@@ -6,6 +6,7 @@ import dev.warden.agent.runtime.CallContext;
 import dev.warden.agent.runtime.Family;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.IdentityTable;
+import dev.warden.agent.runtime.Log;
 import dev.warden.agent.runtime.Reflect;
 import dev.warden.agent.runtime.ThreadState;
 import dev.warden.rules.Action;
@@ -72,6 +73,7 @@ public final class HttpCalls {
         Governor.begin(ts);
         fill(ts, JDK, req.method(), uri.getScheme(), hostOf(uri), uri.getPort(), uri.getRawPath(), uri.getRawQuery());
         Object r = governor.decide(ts, Family.HTTP, ex == null ? null : ex.context, false);
+        r = modify(ts, r, JDK, request);
         if (r instanceof Call && ex != null) {
             Call previous = ex.pending;
             if (previous != null) {
@@ -126,6 +128,7 @@ public final class HttpCalls {
         Governor.begin(ts);
         fill(ts, URLCONNECTION, conn.getRequestMethod(), url.getProtocol(), url.getHost(), url.getPort(), url.getPath(), url.getQuery());
         Object r = governor.decide(ts, Family.HTTP, null, false);
+        r = modify(ts, r, URLCONNECTION, connection);
         if (r instanceof Call) {
             connections.put(connection, (Call) r);
         }
@@ -191,8 +194,62 @@ public final class HttpCalls {
         Object r = governor.decide(ts, Family.HTTP, context, true);
         if (r instanceof Call) {
             ((Call) r).kindOfCall = client;
+            if (client == Bridge.APACHE4) {
+                r = modify(ts, r, APACHE4, b);
+            } else if (client == Bridge.APACHE5) {
+                r = modify(ts, r, APACHE5, a);
+            } else if (client == Bridge.APACHE5_MINIMAL) {
+                r = modify(ts, r, APACHE5, b);
+            } else {
+                r = modify(ts, r, OKHTTP, null);
+            }
         }
         return r;
+    }
+
+    /**
+     * Applies a MODIFY decision to the request before it leaves (see {@link HttpModify}). When
+     * the change cannot be made the request must not leave unchanged (it may carry credentials
+     * a rule strips): the call is recorded as failed and blocked.
+     */
+    private Object modify(ThreadState ts, Object r, String client, Object request) {
+        if (!(r instanceof Call)) {
+            return r;
+        }
+        HttpModify.Edits e = HttpModify.of(ts.decision, ts.action);
+        if (e == null) {
+            return r;
+        }
+        String problem = null;
+        try {
+            switch (client) {
+                case JDK:
+                    HttpModify.jdk(request, e);
+                    break;
+                case URLCONNECTION:
+                    HttpModify.urlConnection(request, e);
+                    break;
+                case APACHE4:
+                case APACHE5:
+                    if (e.redirectHost != null) {
+                        problem = "redirect is not supported for " + client;
+                    } else {
+                        HttpModify.apache(request, e, client.equals(APACHE5));
+                    }
+                    break;
+                default:
+                    problem = "modify is not supported for " + client;
+            }
+        } catch (ReflectiveOperationException | RuntimeException ex) {
+            problem = ex.toString();
+        }
+        if (problem == null) {
+            return r;
+        }
+        Log.once("modify:" + client + problem, "could not modify a " + client + " request (" + problem + "); such requests are blocked");
+        Throwable blocked = Governor.blocked(Family.HTTP, "Blocked by Warden: the policy's modification could not be applied (" + problem + ")", null);
+        governor.exit(r, null, -1, blocked);
+        return blocked;
     }
 
     /** The exit of a library client's request: its response's status, or what it threw. */

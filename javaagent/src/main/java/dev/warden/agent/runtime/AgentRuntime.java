@@ -190,10 +190,13 @@ public final class AgentRuntime {
         for (String name : List.of("java.base", "java.net.http")) {
             boot.findModule(name).ifPresent(m -> inst.redefineModule(m, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of()));
         }
+        // HTTP modify rewrites a JDK HttpClient hop's HttpRequestImpl (headers, URI)
+        boot.findModule("java.net.http").ifPresent(m -> inst.redefineModule(m, Set.of(), Map.of(), Map.of("jdk.internal.net.http", Set.of(warden)), Set.of(), Map.of()));
         boot.findModule("java.base").ifPresent(base -> {
             Map<String, Set<Module>> opens = new LinkedHashMap<>();
+            // java.net, sun.net.www(.protocol.http): HTTP modify rewrites an HttpURLConnection's headers and URL
             for (String pkg : List.of("java.lang", "java.lang.reflect", "java.io", "java.nio", "java.util", "sun.nio.ch",
-                    "jdk.internal.misc", "jdk.internal.ref")) {
+                    "jdk.internal.misc", "jdk.internal.ref", "java.net", "sun.net.www", "sun.net.www.protocol.http")) {
                 if (base.getPackages().contains(pkg)) {
                     opens.put(pkg, Set.of(warden));
                 }

@@ -1,0 +1,89 @@
+package dev.warden.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.agent.it.apps.HttpModifyApp;
+import dev.warden.rules.evidence.EvidenceRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Policy language 1.1 HTTP {@code action: modify} under the built agent with real loopback
+ * servers: an "outside" server on 127.0.0.1 and a "sandbox" on 127.0.0.2 at the same port.
+ * Requests to the outside server lose {@code Authorization} and {@code Cookie} and gain
+ * {@code X-Agent-Id}; requests to {@code localhost} are redirected to the sandbox (same scheme,
+ * port and path) and never reach the outside server. Clients whose request Warden cannot change
+ * in place (OkHttp headers, Apache redirects) are blocked rather than sent unchanged.
+ */
+class HttpModifyIT {
+    static final String POLICY = """
+            version: 1.1
+            name: http-modify-it
+            default: allow
+            rules:
+              - id: tag-agent-traffic
+                match: { kind: http, host: 127.0.0.1 }
+                action: modify
+                modify: { headers: { set: { X-Agent-Id: "${agent}" } } }
+              - id: no-credentials-outside
+                match: { kind: http, host: 127.0.0.1 }
+                action: modify
+                modify: { headers: { remove: [Authorization, Cookie] } }
+              - id: shadow-payments
+                match: { kind: http, host: localhost }
+                action: modify
+                modify: { redirect: { host: 127.0.0.2 } }
+            """;
+    static final List<String> CHANGED_IN_PLACE = List.of("jdk-send", "jdk-async", "urlconnection", "apache4", "apache5");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void strippedCredentialsNeverArriveAndRedirectedCallsLandOnTheSandbox() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path evidence = tmp.resolve("evidence");
+        try (HeaderServer outside = new HeaderServer("outside", "127.0.0.1", 0);
+             HeaderServer sandbox = new HeaderServer("sandbox", "127.0.0.2", outside.port())) {
+            AgentRun.Result r = new AgentRun()
+                    .agent("policy=" + policy + ",agent=modify-it,evidence=" + evidence)
+                    .main(HttpModifyApp.class, "http://127.0.0.1:" + outside.port(), "http://localhost:" + outside.port())
+                    .run();
+            assertEquals(0, r.exit(), r::toString);
+            for (String client : CHANGED_IN_PLACE) {
+                assertEquals("outside", r.value(client + " headers"), client + "\n" + r);
+                Map<String, String> h = outside.headers("/headers/" + client);
+                assertNotNull(h, client + " " + outside.paths());
+                assertNull(h.get("authorization"), client + " " + h);
+                assertNull(h.get("cookie"), client + " " + h);
+                assertEquals("yes", h.get("x-keep"), client + " " + h);
+                assertEquals("modify-it", h.get("x-agent-id"), client + " " + h);
+            }
+            for (String client : List.of("jdk-send", "jdk-async", "urlconnection")) {
+                assertEquals("sandbox", r.value(client + " pay"), client + "\n" + r);
+                assertNotNull(sandbox.headers("/pay/" + client), client + " " + sandbox.paths());
+                assertEquals("Bearer s3cret", sandbox.headers("/pay/" + client).get("authorization"));
+            }
+            // what Warden cannot change in place is blocked, never sent unchanged
+            for (String blocked : List.of("okhttp headers", "apache4 pay", "apache5 pay", "okhttp pay")) {
+                assertTrue(r.value(blocked).endsWith("blocked=true"), blocked + "\n" + r);
+            }
+            assertTrue(outside.paths().stream().noneMatch(p -> p.startsWith("/pay/")), outside.paths().toString());
+            assertNull(outside.headers("/headers/okhttp"), outside.paths().toString());
+
+            Evidence ev = Evidence.read(evidence);
+            EvidenceRecord jdk = ev.decisions(d -> String.valueOf(d.target).endsWith("/headers/jdk-send")).get(0);
+            assertEquals("modify", jdk.decision, jdk.toString());
+            assertEquals(List.of("tag-agent-traffic", "no-credentials-outside"), jdk.rules);
+            EvidenceRecord pay = ev.decisions(d -> String.valueOf(d.target).endsWith("/pay/urlconnection")).get(0);
+            assertEquals(List.of("shadow-payments"), pay.rules);
+        }
+    }
+}
