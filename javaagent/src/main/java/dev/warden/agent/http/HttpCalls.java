@@ -201,7 +201,7 @@ public final class HttpCalls {
             } else if (client == Bridge.APACHE5_MINIMAL) {
                 r = modify(ts, r, APACHE5, b);
             } else {
-                r = modify(ts, r, OKHTTP, null);
+                r = modify(ts, r, OKHTTP, a);
             }
         }
         return r;
@@ -235,6 +235,13 @@ public final class HttpCalls {
                         problem = "redirect is not supported for " + client;
                     } else {
                         HttpModify.apache(request, e, client.equals(APACHE5));
+                    }
+                    break;
+                case OKHTTP:
+                    if (e.redirectHost != null) {
+                        problem = "redirect is not supported for " + client;
+                    } else {
+                        HttpModify.okhttp(request, e);
                     }
                     break;
                 default:

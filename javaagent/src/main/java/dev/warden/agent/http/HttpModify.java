@@ -153,6 +153,27 @@ final class HttpModify {
         }
     }
 
+    /**
+     * OkHttp: the interceptor chain's request (at {@code BridgeInterceptor}, before the network
+     * interceptors and the connection) is replaced by a copy built with the public
+     * {@code Request.Builder}. A redirect cannot be made here (the call has already chosen its
+     * route from the original URL): the caller blocks it.
+     */
+    static void okhttp(Object chain, Edits e) throws ReflectiveOperationException {
+        Field f = field(chain.getClass(), "request");
+        Object request = f.get(chain);
+        Object builder = method(request.getClass(), "newBuilder").invoke(request);
+        Method remove = method(builder.getClass(), "removeHeader", String.class);
+        Method header = method(builder.getClass(), "header", String.class, String.class);
+        for (String h : e.remove) {
+            remove.invoke(builder, h);
+        }
+        for (Map.Entry<String, String> s : e.set.entrySet()) {
+            header.invoke(builder, s.getKey(), s.getValue());
+        }
+        f.set(chain, method(builder.getClass(), "build").invoke(builder));
+    }
+
     /** {@code uri} with only its host replaced (scheme, user info, port, path, query, fragment kept). */
     static URI withHost(URI uri, String host) {
         return URI.create(rebuild(uri, host));
