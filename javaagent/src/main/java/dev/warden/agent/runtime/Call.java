@@ -19,12 +19,7 @@ public final class Call {
 
     long seq;
     long startNanos;
-    String target;
-    String session;
-    String sessionSource;
-    String parent;
-    /** Family detail for the outcome: the HTTP client name, the SQL statement kind. */
-    public Object detail;
+    /** What the family needs to read the outcome: the HTTP client ({@code Bridge.APACHE4} ...), the SQL execution kind. */
     public int kindOfCall;
 
     Call(Family family, boolean pooled) {

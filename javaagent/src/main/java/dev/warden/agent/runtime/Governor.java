@@ -388,11 +388,6 @@ public final class Governor implements Dispatcher {
         }
         c.seq = seq;
         c.startNanos = System.nanoTime();
-        c.target = r.target;
-        c.session = session;
-        c.sessionSource = source;
-        c.parent = parent;
-        c.detail = null;
         c.kindOfCall = 0;
         return c;
     }

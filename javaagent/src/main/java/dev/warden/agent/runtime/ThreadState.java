@@ -24,7 +24,7 @@ public final class ThreadState {
     public final EvidenceCodec.Writer writer = new EvidenceCodec.Writer(1024);
     /** Scratch text for targets and URLs. */
     public final StringBuilder text = new StringBuilder(256);
-    public String[] strings = new String[8];
+    private String[] strings = new String[8];
 
     EvidenceLog.Appender appender;
     EvidenceLog appenderLog;
