@@ -32,6 +32,19 @@ public final class Bridge {
     /** OkHttp 4 BridgeInterceptor: (Interceptor.Chain, null). */
     public static final int OKHTTP = 4;
 
+    // tool frameworks: what (a, b, c) of toolCall are
+    /** LangChain4j {@code ToolService.executeWithErrorHandling}: (ToolExecutionRequest, ToolExecutor, InvocationContext). */
+    public static final int TOOL_LANGCHAIN4J = 1;
+
+    // framework scopes (session and parent for what runs inside): what a of scopeEnter is
+    /** LangChain4j AI-service invocation: (InvocationContext). */
+    public static final int SCOPE_LANGCHAIN4J_SERVICE = 1;
+    /** A model client's own request ({@code parent: model}): (the model). */
+    public static final int SCOPE_MODEL = 2;
+
+    /** Installed once by Warden's runtime with the dispatcher; null until then (tools run ungoverned). */
+    public static volatile ToolDispatcher tools;
+
     private Bridge() {
     }
 
@@ -212,6 +225,69 @@ public final class Bridge {
             return d.processPipeline(builders);
         } catch (Throwable t) {
             return failed(d, t);
+        }
+    }
+
+    // ---- tools and framework scopes ----
+
+    public static Object toolCall(int framework, Object a, Object b, Object c) {
+        ToolDispatcher d = tools;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.toolCall(framework, a, b, c);
+        } catch (Throwable t) {
+            Dispatcher main = dispatcher;
+            if (main != null) {
+                failed(main, t);
+            }
+            return null;
+        }
+    }
+
+    public static void toolExit(Object value, Object token) {
+        ToolDispatcher d = tools;
+        if (token != null && d != null) {
+            try {
+                d.toolExit(token, value, null);
+            } catch (Throwable ignored) {
+                // the tool's result stands; its outcome record is lost
+            }
+        }
+    }
+
+    public static void toolThrown(Throwable thrown, Object token) {
+        ToolDispatcher d = tools;
+        if (token != null && d != null) {
+            try {
+                d.toolExit(token, null, thrown);
+            } catch (Throwable ignored) {
+                // the tool's exception stands; its outcome record is lost
+            }
+        }
+    }
+
+    public static Object scopeEnter(int scope, Object a) {
+        ToolDispatcher d = tools;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.scopeEnter(scope, a);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    public static void scopeExit(Object token) {
+        ToolDispatcher d = tools;
+        if (token != null && d != null) {
+            try {
+                d.scopeExit(token);
+            } catch (Throwable ignored) {
+                // nothing to restore
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.warden.agent.bootstrap.Bridge.SQL_EXECUTE;
 import static dev.warden.agent.bootstrap.Bridge.SQL_QUERY;
 import static dev.warden.agent.bootstrap.Bridge.SQL_UPDATE;
 
+import dev.warden.agent.bootstrap.Bridge;
 import dev.warden.agent.http.Apache4ExecAdvice;
 import dev.warden.agent.http.Apache5ConnectExecAdvice;
 import dev.warden.agent.http.Apache5MinimalAdvice;
@@ -21,6 +22,8 @@ import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
 import dev.warden.agent.jdbc.StatementBatchAdvice;
 import dev.warden.agent.jdbc.StatementExecuteAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
+import dev.warden.agent.tool.ScopeAdvice;
+import dev.warden.agent.tool.ToolCallAdvice;
 import java.util.List;
 import java.util.Set;
 
@@ -111,5 +114,23 @@ public final class HookRegistry {
 
             // ---- process: ProcessBuilder (behind Runtime.exec too) ----
             Hook.on("process", "jdk", "java/lang/ProcessBuilder", "start", "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;", ProcessStartAdvice::start),
-            Hook.on("process", "jdk", "java/lang/ProcessBuilder", "startPipeline", "(Ljava/util/List;)Ljava/util/List;", ProcessStartAdvice::pipeline));
+            Hook.on("process", "jdk", "java/lang/ProcessBuilder", "startPipeline", "(Ljava/util/List;)Ljava/util/List;", ProcessStartAdvice::pipeline),
+
+            // ---- tool: LangChain4j 1.19 (every AI-service tool call: @Tool methods, MCP and lambda executors) ----
+            Hook.on("tool", "langchain4j", "dev/langchain4j/service/tool/ToolService", "executeWithErrorHandling",
+                    "(Ldev/langchain4j/agent/tool/ToolExecutionRequest;Ldev/langchain4j/service/tool/ToolExecutor;"
+                            + "Ldev/langchain4j/invocation/InvocationContext;Ldev/langchain4j/service/tool/ToolArgumentsErrorHandler;"
+                            + "Ldev/langchain4j/service/tool/ToolExecutionErrorHandler;)Ldev/langchain4j/service/tool/ToolExecutionResult;",
+                    ToolCallAdvice.of(Bridge.TOOL_LANGCHAIN4J, 0, 1, 2)),
+            // ---- session: a LangChain4j AI-service invocation (chat memory id) ----
+            Hook.on("session", "langchain4j", "dev/langchain4j/service/DefaultAiServices$1", "invoke",
+                    "(Ljava/lang/reflect/Method;[Ljava/lang/Object;Ldev/langchain4j/invocation/InvocationContext;)Ljava/lang/Object;",
+                    ScopeAdvice.of(Bridge.SCOPE_LANGCHAIN4J_SERVICE, 2)),
+            // ---- model traffic (parent: model): LangChain4j OpenAI chat models ----
+            Hook.on("model", "langchain4j", "dev/langchain4j/model/openai/OpenAiChatModel", "doChat",
+                    "(Ldev/langchain4j/model/chat/request/ChatRequest;)Ldev/langchain4j/model/chat/response/ChatResponse;",
+                    ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
+            Hook.on("model", "langchain4j", "dev/langchain4j/model/openai/OpenAiStreamingChatModel", "doChat",
+                    "(Ldev/langchain4j/model/chat/request/ChatRequest;Ldev/langchain4j/model/chat/response/StreamingChatResponseHandler;)V",
+                    ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)));
 }

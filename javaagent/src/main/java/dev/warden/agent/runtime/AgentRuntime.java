@@ -145,6 +145,7 @@ public final class AgentRuntime {
             g.event("policy-loaded", "loaded from " + config.policy);
         }
         Bridge.dispatcher = g;
+        Bridge.tools = new dev.warden.agent.tool.ToolGovernor(g);
         phase("governor");
 
         // issue 6 plugs the shipper in here: with config.collector set it starts shipping this

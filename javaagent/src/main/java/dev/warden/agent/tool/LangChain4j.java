@@ -1,0 +1,93 @@
+package dev.warden.agent.tool;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * LangChain4j 1.19 read and built reflectively through the application's class loader (Warden
+ * has no compile-time dependency on it): a {@code ToolExecutionRequest}'s name and JSON
+ * arguments, an {@code InvocationContext}'s chat memory id, a {@code ToolExecutionResult}'s
+ * error flag, and the error result a denied call returns
+ * ({@code ToolExecutionResult.builder().isError(true).resultText(message).build()}). Method
+ * lookups are cached per class; thread-safe.
+ */
+final class LangChain4j {
+    static final String SESSION_SOURCE = "langchain4j-memory-id";
+    private static final String RESULT = "dev.langchain4j.service.tool.ToolExecutionResult";
+
+    private static final ClassValue<Method> NAME = accessor("name");
+    private static final ClassValue<Method> ARGUMENTS = accessor("arguments");
+    private static final ClassValue<Method> MEMORY_ID = accessor("chatMemoryId");
+    private static final ClassValue<Method> IS_ERROR = accessor("isError");
+    private static final ConcurrentHashMap<ClassLoader, Method[]> BUILDERS = new ConcurrentHashMap<>();
+
+    private LangChain4j() {
+    }
+
+    private static ClassValue<Method> accessor(String name) {
+        return new ClassValue<>() {
+            @Override
+            protected Method computeValue(Class<?> type) {
+                try {
+                    Method m = type.getMethod(name);
+                    m.setAccessible(true);
+                    return m;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
+                }
+            }
+        };
+    }
+
+    private static Object call(ClassValue<Method> accessor, Object target) {
+        if (target == null) {
+            return null;
+        }
+        Method m = accessor.get(target.getClass());
+        if (m == null) {
+            return null;
+        }
+        try {
+            return m.invoke(target);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    static String name(Object request) {
+        Object v = call(NAME, request);
+        return v == null ? "unknown" : v.toString();
+    }
+
+    static String arguments(Object request) {
+        Object v = call(ARGUMENTS, request);
+        return v == null ? "{}" : v.toString();
+    }
+
+    /** The chat memory id of an {@code InvocationContext}, or null when there is none. */
+    static String memoryId(Object invocationContext) {
+        Object v = call(MEMORY_ID, invocationContext);
+        return v == null ? null : v.toString();
+    }
+
+    static boolean isError(Object result) {
+        return Boolean.TRUE.equals(call(IS_ERROR, result));
+    }
+
+    /** A {@code ToolExecutionResult} with {@code isError} and {@code message}, built in {@code loader}. */
+    static Object errorResult(ClassLoader loader, String message) throws ReflectiveOperationException {
+        ClassLoader key = loader != null ? loader : ClassLoader.getSystemClassLoader();
+        Method[] m = BUILDERS.get(key);
+        if (m == null) {
+            Class<?> result = Class.forName(RESULT, false, key);
+            Method builder = result.getMethod("builder");
+            Class<?> b = builder.getReturnType();
+            m = new Method[] {builder, b.getMethod("isError", boolean.class), b.getMethod("resultText", String.class), b.getMethod("build")};
+            BUILDERS.putIfAbsent(key, m);
+        }
+        Object b = m[0].invoke(null);
+        m[1].invoke(b, true);
+        m[2].invoke(b, message);
+        return m[3].invoke(b);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.warden.agent.tool;
+
+import dev.warden.agent.bootstrap.Bridge;
+import dev.warden.agent.bootstrap.ToolDispatcher;
+import dev.warden.agent.runtime.Call;
+import dev.warden.agent.runtime.Family;
+import dev.warden.agent.runtime.Governor;
+import dev.warden.agent.runtime.Log;
+import dev.warden.agent.runtime.ThreadState;
+import dev.warden.rules.Kind;
+import dev.warden.rules.evidence.EvidenceRecord;
+
+/**
+ * Governs tool calls and sets the per-thread context of framework scopes, behind
+ * {@link Bridge#tools}: a tool call becomes a {@code tool} action ({@code tool}, {@code framework},
+ * {@code args}), is evaluated and recorded through the {@link Governor} (escalations wait on the
+ * calling thread in the approval gate), and, when denied, answers with the framework's own error
+ * result carrying {@code Blocked by policy <rule>: <reason>} so the model sees the refusal and the
+ * tool body never runs. While an allowed tool runs, the thread's session is the tool's and its
+ * {@code parent} is the tool's name, so the HTTP, SQL and process actions inside carry both.
+ *
+ * <p>Framework scopes: a LangChain4j AI-service invocation sets the session from its chat memory
+ * id ({@code session_source: langchain4j-memory-id}); a model client's own request sets
+ * {@code parent: model}. Tokens restore the previous context at exit, so scopes nest.
+ *
+ * <p>Any application thread; the hot path allocates only the token of an allowed call.
+ */
+public final class ToolGovernor implements ToolDispatcher {
+    public static final String MODEL = "model";
+
+    private final Governor governor;
+
+    public ToolGovernor(Governor governor) {
+        this.governor = governor;
+    }
+
+    /** What a tool call or scope restores when it ends. Confined to the call's thread. */
+    static final class Token {
+        final ThreadState ts;
+        final String session;
+        final String sessionSource;
+        final String parent;
+        Call call;
+        int framework;
+
+        Token(ThreadState ts) {
+            this.ts = ts;
+            this.session = ts.session;
+            this.sessionSource = ts.sessionSource;
+            this.parent = ts.parent;
+        }
+
+        void restore() {
+            ts.session = session;
+            ts.sessionSource = sessionSource;
+            ts.parent = parent;
+        }
+    }
+
+    @Override
+    public Object toolCall(int framework, Object a, Object b, Object c) {
+        ThreadState ts = Governor.state();
+        if (ts.internal) {
+            return null;
+        }
+        Token token = new Token(ts);
+        try {
+            String name;
+            String args;
+            String frameworkName;
+            switch (framework) {
+                case Bridge.TOOL_LANGCHAIN4J: {
+                    name = LangChain4j.name(a);
+                    args = LangChain4j.arguments(a);
+                    frameworkName = "langchain4j";
+                    String memoryId = LangChain4j.memoryId(c);
+                    if (memoryId != null) {
+                        ts.session = memoryId;
+                        ts.sessionSource = LangChain4j.SESSION_SOURCE;
+                    }
+                    break;
+                }
+                default:
+                    return null;
+            }
+            Governor.begin(ts);
+            ts.action.kind(Kind.TOOL).tool(name).framework(frameworkName).args(args);
+            EvidenceRecord r = ts.record;
+            r.target = name;
+            r.attributes.put("tool", name);
+            r.attributes.put("framework", frameworkName);
+            if (governor.key() != null && args != null) {
+                String[] values = ts.strings(1);
+                values[0] = args;
+                r.argsDigest = governor.key().digest(ts.mac(governor.key()), values, 1);
+            }
+            Object decided = governor.decide(ts, Family.TOOL, null, false);
+            if (decided instanceof Throwable) {
+                token.restore();
+                return denial(framework, a, b, ((Throwable) decided).getMessage());
+            }
+            token.call = (Call) decided;
+            token.framework = framework;
+            ts.parent = name;
+            return token;
+        } catch (Throwable t) {
+            token.restore();
+            Object f = governor.failure(Family.TOOL, t);
+            if (f instanceof Throwable) {
+                try {
+                    return denial(framework, a, b, ((Throwable) f).getMessage());
+                } catch (Throwable again) {
+                    Log.once("tool-denial:" + again.getClass().getName(), "could not build a tool's error result (" + again + ")");
+                }
+            }
+            return null;
+        }
+    }
+
+    private static Object denial(int framework, Object a, Object b, String message) throws ReflectiveOperationException {
+        switch (framework) {
+            case Bridge.TOOL_LANGCHAIN4J:
+                return LangChain4j.errorResult(b != null ? b.getClass().getClassLoader() : a.getClass().getClassLoader(), message);
+            default:
+                throw new IllegalStateException("unknown tool framework " + framework);
+        }
+    }
+
+    @Override
+    public void toolExit(Object token, Object value, Throwable thrown) {
+        if (!(token instanceof Token)) {
+            return;
+        }
+        Token t = (Token) token;
+        t.restore();
+        if (t.call == null) {
+            return;
+        }
+        String status = "ok";
+        String detail = null;
+        if (thrown != null) {
+            status = "error";
+            detail = thrown.getClass().getName();
+        } else if (t.framework == Bridge.TOOL_LANGCHAIN4J && LangChain4j.isError(value)) {
+            status = "error";
+            detail = "tool error result";
+        }
+        governor.finish(t.call, status, detail);
+    }
+
+    @Override
+    public Object scopeEnter(int scope, Object a) {
+        ThreadState ts = Governor.state();
+        if (ts.internal) {
+            return null;
+        }
+        Token token = new Token(ts);
+        switch (scope) {
+            case Bridge.SCOPE_LANGCHAIN4J_SERVICE: {
+                String memoryId = LangChain4j.memoryId(a);
+                if (memoryId == null) {
+                    return null;
+                }
+                ts.session = memoryId;
+                ts.sessionSource = LangChain4j.SESSION_SOURCE;
+                return token;
+            }
+            case Bridge.SCOPE_MODEL:
+                ts.parent = MODEL;
+                return token;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public void scopeExit(Object token) {
+        if (token instanceof Token) {
+            ((Token) token).restore();
+        }
+    }
+}
