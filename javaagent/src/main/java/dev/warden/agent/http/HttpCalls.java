@@ -254,6 +254,7 @@ public final class HttpCalls {
             return r;
         }
         Log.once("modify:" + client + problem, "could not modify a " + client + " request (" + problem + "); such requests are blocked");
+        governor.evaluator().release(ts.action, ts.decision); // blocked before any byte left
         Throwable blocked = Governor.blocked(Family.HTTP, "Blocked by Warden: the policy's modification could not be applied (" + problem + ")", null);
         governor.exit(r, null, -1, blocked);
         return blocked;

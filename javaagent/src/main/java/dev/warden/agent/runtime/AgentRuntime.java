@@ -138,6 +138,8 @@ public final class AgentRuntime {
         };
         Governor g = new Governor(config.agent, policy, log, evidenceProblem, key, approvals, closed, config.monitor);
         governor = g;
+        // scope: agent budgets survive a restart: restored before the first call, saved beside the evidence
+        dev.warden.agent.budget.BudgetStore.start(g.evaluator(), dev.warden.agent.budget.BudgetStore.fileFor(config.evidence, config.agent));
         g.event("agent-started", "agent " + config.agent + " (" + config + ")");
         if (policyProblem != null) {
             g.event("policy-refused", policyProblem);

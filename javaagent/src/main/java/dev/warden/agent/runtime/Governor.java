@@ -86,6 +86,11 @@ public final class Governor implements Dispatcher {
         return evaluator.policy();
     }
 
+    /** The evaluator: its budgets are persisted and released by the agent (policy language 1.1). */
+    public Evaluator evaluator() {
+        return evaluator;
+    }
+
     public EvidenceLog log() {
         return log;
     }
@@ -364,6 +369,7 @@ public final class Governor implements Dispatcher {
 
         if (log == null) {
             if (failClosed) {
+                evaluator.release(a, d); // blocked by a later stage: the call has no effect
                 return blocked(family, "Blocked by Warden: " + evidenceProblem + " (failure=closed)", null);
             }
         } else {
@@ -372,6 +378,7 @@ public final class Governor implements Dispatcher {
             } catch (EvidenceException e) {
                 Log.once("append:" + e.getMessage(), e.getMessage() + "; failure=" + (failClosed ? "closed blocks governed calls" : "open lets them go ahead unrecorded"));
                 if (failClosed) {
+                    evaluator.release(a, d);
                     return blocked(family, "Blocked by Warden: " + e.getMessage() + " (failure=closed)", null);
                 }
             }
