@@ -188,10 +188,10 @@ public final class AgentConfig {
                 String value = e.getValue().asText();
                 checkValue(key, value);
                 merged.putIfAbsent(key, value);
-            } else if (key.equals("tools") || key.equals("hooks")) {
+            } else if (key.equals("tools") || key.equals("hooks") || key.equals("principal")) {
                 extra.put(key, e.getValue());
             } else {
-                throw new ConfigException(file + ": unknown setting '" + printable(key) + "' (known: " + String.join(", ", KEYS) + ", tools)");
+                throw new ConfigException(file + ": unknown setting '" + printable(key) + "' (known: " + String.join(", ", KEYS) + ", tools, principal)");
             }
         }
     }

@@ -140,6 +140,11 @@ public final class AgentRuntime {
         governor = g;
         // scope: agent budgets survive a restart: restored before the first call, saved beside the evidence
         dev.warden.agent.budget.BudgetStore.start(g.evaluator(), dev.warden.agent.budget.BudgetStore.fileFor(config.evidence, config.agent));
+        try {
+            g.principals = dev.warden.agent.principal.PrincipalSource.fromConfig(config.extra);
+        } catch (IllegalArgumentException e) {
+            problems.add("config=" + config.configFile + ": " + e.getMessage() + "; calls carry no principal");
+        }
         g.event("agent-started", "agent " + config.agent + " (" + config + ")");
         if (policyProblem != null) {
             g.event("policy-refused", policyProblem);

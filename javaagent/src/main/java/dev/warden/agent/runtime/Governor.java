@@ -9,6 +9,7 @@ import dev.warden.agent.evidence.EvidenceLog;
 import dev.warden.agent.http.HttpCalls;
 import dev.warden.agent.jdbc.BlockedSQLException;
 import dev.warden.agent.jdbc.SqlCalls;
+import dev.warden.agent.principal.PrincipalSource;
 import dev.warden.agent.process.ProcessCalls;
 import dev.warden.rules.Action;
 import dev.warden.rules.Decision;
@@ -85,6 +86,9 @@ public final class Governor implements Dispatcher {
     public Policy policy() {
         return evaluator.policy();
     }
+
+    /** Where the end user on whose behalf the agent acts comes from (config file {@code principal:}); null: none. */
+    public volatile PrincipalSource principals;
 
     /** The evaluator: its budgets are persisted and released by the agent (policy language 1.1). */
     public Evaluator evaluator() {
@@ -298,6 +302,10 @@ public final class Governor implements Dispatcher {
         String source = ctx != null ? ctx.sessionSource : ts.sessionSource();
         String parent = ctx != null ? ctx.parent : ts.parent;
         a.agent(agent).session(session).sessionSource(source).parent(parent);
+        PrincipalSource ps = principals;
+        if (a.principal() == null && ps != null && ctx == null) {
+            a.principal(ps.current());
+        }
 
         EvidenceRecord r = ts.record;
         long seq = log != null ? log.nextSeq() : 0;
@@ -309,6 +317,7 @@ public final class Governor implements Dispatcher {
         r.session = session;
         r.sessionSource = source;
         r.parent = parent;
+        r.principal = a.principal();
         r.kind = family.kind.label;
 
         boolean proceed;
