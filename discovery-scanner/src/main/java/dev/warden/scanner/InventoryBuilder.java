@@ -433,7 +433,7 @@ final class InventoryBuilder {
             return x;
         });
         addOnce(h.schemes, u.scheme());
-        int port = u.port() > 0 ? u.port() : Systems.defaultPort(u.scheme());
+        int port = u.port() > 0 ? u.port() : u.port() == 0 ? -1 : Systems.defaultPort(u.scheme()); // 0: a port set at run time
         if (port > 0 && !h.ports.contains(port)) {
             h.ports.add(port);
         }

@@ -14,7 +14,10 @@ public final class Systems {
     private Systems() {
     }
 
-    /** A parsed URL; {@code host} is {@code *} when only known at run time. */
+    /**
+     * A parsed URL; {@code host} is {@code *} when only known at run time; {@code port} is -1 when
+     * the URL gives none (the scheme's default applies) and 0 when it is only known at run time.
+     */
     public record Url(String scheme, String host, int port, String path, String sanitized) {
     }
 
@@ -34,7 +37,7 @@ public final class Systems {
         } else {
             host = Hosts.normalize(rawHost);
         }
-        int port = -1;
+        int port = m.group(3) != null && m.group(3).equals("*") ? 0 : -1;
         if (m.group(3) != null && !m.group(3).equals("*")) {
             try {
                 port = Integer.parseInt(m.group(3));

@@ -27,6 +27,14 @@ class SystemsTest {
     }
 
     @Test
+    void aPortSetAtRunTimeIsNotTheSchemesDefault() {
+        assertEquals(0, Systems.url("http://127.0.0.1:*/refunds").port());
+        assertEquals(-1, Systems.url("https://api.stripe.com/v1").port());
+        assertEquals(8080, Systems.url("http://tickets.corp.example:8080/api").port());
+        assertEquals("*", Systems.url("https://*/v1").host());
+    }
+
+    @Test
     void aJdbcUrlMustNameAHostOrADatabase() {
         assertNull(Systems.jdbc("jdbc:h2:mem:"));
         assertNull(Systems.jdbc("jdbc:postgresql:"));

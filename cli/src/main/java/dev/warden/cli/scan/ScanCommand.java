@@ -106,12 +106,14 @@ public final class ScanCommand implements Callable<Integer> {
     private void observe(Inventory inv, PrintWriter stdout) {
         Duration d = parseWindow(window);
         Path jar = agentJar != null ? agentJar : defaultAgentJar();
+        LiveAttach live = new LiveAttach(jar, ScanCommand::readEvidence);
         try {
+            live.validate(attach);
             Path work = Files.createTempDirectory("warden-scan-");
             stdout.println("attaching the Warden agent (observe only) to JVM " + attach + " for " + d.toMillis() / 1000.0 + " s; evidence in " + work);
             stdout.println("note: the agent stays loaded in monitor mode, recording into that directory, until that JVM exits");
             stdout.flush();
-            new LiveAttach(jar, ScanCommand::readEvidence).observe(attach, d, work, inv);
+            live.observe(attach, d, work, inv);
         } catch (IOException e) {
             throw new Main.UserError(e.getMessage());
         }

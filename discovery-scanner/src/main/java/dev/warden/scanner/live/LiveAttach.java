@@ -53,17 +53,22 @@ public final class LiveAttach {
         }
     }
 
-    /** Loads the agent into {@code pid}, waits {@code window}, and merges what it recorded into {@code inv}. */
-    public Inventory observe(String pid, Duration window, Path workDir, Inventory inv) throws IOException {
-        if (!Files.isRegularFile(agentJar)) {
-            throw new IOException("the Warden agent jar is missing: " + agentJar + " (build it with: mvn -pl javaagent -am package)");
-        }
+    /** Fails with one readable sentence unless {@code pid} is a running process and the agent jar is there. */
+    public void validate(String pid) throws IOException {
         if (!pid.matches("\\d{1,18}")) {
             throw new IOException("--attach needs a process id (see `warden scan --jvms`), not " + pid);
         }
         if (!ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
             throw new IOException("no running process " + pid + " (see `warden scan --jvms`)");
         }
+        if (!Files.isRegularFile(agentJar)) {
+            throw new IOException("the Warden agent jar is missing: " + agentJar + " (build it with: mvn -pl javaagent -am package, or give --agent-jar)");
+        }
+    }
+
+    /** Loads the agent into {@code pid}, waits {@code window}, and merges what it recorded into {@code inv}. */
+    public Inventory observe(String pid, Duration window, Path workDir, Inventory inv) throws IOException {
+        validate(pid);
         Files.createDirectories(workDir);
         Path policy = workDir.resolve("observe-policy.yaml");
         Files.writeString(policy, OBSERVE_POLICY);
