@@ -266,8 +266,10 @@ public final class Catalog {
     /**
      * Package prefixes of third-party code. A class under one of these is a library class: the
      * scanner reads its tool annotations and its type hierarchy but does not report its constant
-     * URLs or SQL (a library is full of example URLs and dialect SQL). Everything else is
-     * treated as application code, which errs on the side of reporting too much.
+     * URLs or SQL (a library is full of example URLs and dialect SQL), and skips its method code.
+     * Third-party code in packages not listed here is recognised by where it sits
+     * ({@link ApplicationScope}: nested library jars, classes outside the main class's groupId in
+     * a shaded jar).
      */
     private static final String[] LIBRARY_PACKAGES = {
         "java/", "javax/", "jakarta/", "jdk/", "sun/", "com/sun/", "kotlin/", "kotlinx/", "scala/", "groovy/",

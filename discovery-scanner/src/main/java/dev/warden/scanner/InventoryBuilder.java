@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  * subclasses. Calls into libraries end the walk (their call sites are sinks or nothing). A tool
  * reaches a system when a method within {@code callDepth} calls of the tool's method holds the
  * constant (URL, SQL, JDBC URL, command) or the sink call, or reads a field initialised with it.
+ * A sink whose destination no method on the way holds reaches a run-time destination
+ * ({@link Inventory.Dynamic}) with a hint of what the path shows (URL fields, path templates, the
+ * tool's URL or SQL parameters).
  *
  * <p>Single use, one thread.
  */
