@@ -9,6 +9,7 @@ import dev.warden.agent.evidence.EvidenceLog;
 import dev.warden.agent.http.HttpCalls;
 import dev.warden.agent.jdbc.BlockedSQLException;
 import dev.warden.agent.jdbc.SqlCalls;
+import dev.warden.agent.modify.ModifyEvidence;
 import dev.warden.agent.principal.PrincipalSource;
 import dev.warden.agent.process.ProcessCalls;
 import dev.warden.rules.Action;
@@ -366,6 +367,9 @@ public final class Governor implements Dispatcher {
                 r.decision = v.label;
                 if (!proceed) {
                     blockMessage = d.blockMessage();
+                }
+                if (v == Verdict.MODIFY) {
+                    ModifyEvidence.record(r, a, d, key, key == null ? null : ts.mac(key));
                 }
             }
         } catch (Throwable t) {

@@ -81,8 +81,12 @@ class HttpModifyIT {
             EvidenceRecord jdk = ev.decisions(d -> String.valueOf(d.target).endsWith("/headers/jdk-send")).get(0);
             assertEquals("modify", jdk.decision, jdk.toString());
             assertEquals(List.of("tag-agent-traffic", "no-credentials-outside"), jdk.rules);
+            assertEquals(List.of("header X-Agent-Id: set modify-it", "header Authorization: remove", "header Cookie: remove"), jdk.modified);
+            assertTrue(jdk.digestBefore.startsWith("hmac-sha256:"), jdk.toString());
+            assertTrue(!jdk.digestBefore.equals(jdk.digestAfter), jdk.toString());
             EvidenceRecord pay = ev.decisions(d -> String.valueOf(d.target).endsWith("/pay/urlconnection")).get(0);
             assertEquals(List.of("shadow-payments"), pay.rules);
+            assertEquals(List.of("redirect: host 127.0.0.2"), pay.modified);
         }
     }
 }

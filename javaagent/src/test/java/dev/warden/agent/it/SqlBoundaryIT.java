@@ -63,6 +63,9 @@ class SqlBoundaryIT {
         assertEquals("modify", capped.decision, capped.toString());
         assertEquals(List.of("cap-customer-reads"), capped.rules);
         assertEquals("customers.id,customers.name", capped.attributes.get("columns"));
+        assertEquals(List.of("max_rows: 3"), capped.modified);
+        assertNotNull(capped.digestAfter, capped.toString());
+        assertTrue(!capped.digestAfter.equals(capped.digestBefore), capped.toString());
         EvidenceRecord star = ev.decisions(Evidence.attr("statement", "SELECT * FROM customers")).get(0);
         assertEquals("deny", star.decision, star.toString());
         assertEquals(List.of("pii-columns"), star.rules);
