@@ -291,6 +291,80 @@ public final class Bridge {
         }
     }
 
+    // ---- session propagation: executors, CompletableFuture async stages, threads ----
+
+    /** An executor's {@code execute(task)} begins: the task, wrapped in its submitter's context when there is one. */
+    public static Runnable wrapTask(Runnable task) {
+        ToolDispatcher d = tools;
+        if (d == null || task == null || task instanceof ContextRunnable) {
+            return task;
+        }
+        try {
+            d.submitting(true);
+            Object ctx = d.capture();
+            return ctx == null ? task : new ContextRunnable(task, ctx);
+        } catch (Throwable t) {
+            return task;
+        }
+    }
+
+    /** The executor's {@code execute} returned or threw. */
+    public static void submitted() {
+        ToolDispatcher d = tools;
+        if (d != null) {
+            try {
+                d.submitting(false);
+            } catch (Throwable ignored) {
+                // nothing to undo
+            }
+        }
+    }
+
+    public static Object contextEnter(Object context) {
+        ToolDispatcher d = tools;
+        if (d == null || context == null) {
+            return null;
+        }
+        try {
+            return d.apply(context);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    public static void contextExit(Object previous) {
+        ToolDispatcher d = tools;
+        if (d != null && previous != null) {
+            try {
+                d.restore(previous);
+            } catch (Throwable ignored) {
+                // the thread keeps the task's context until its next task
+            }
+        }
+    }
+
+    public static void threadStarting(Object thread) {
+        ToolDispatcher d = tools;
+        if (d != null) {
+            try {
+                d.threadStarting(thread);
+            } catch (Throwable ignored) {
+                // the new thread starts without the session
+            }
+        }
+    }
+
+    public static void threadRunning(Object thread) {
+        ToolDispatcher d = tools;
+        if (d != null) {
+            try {
+                d.threadRunning(thread);
+            } catch (Throwable ignored) {
+                // the thread runs without the session
+            }
+        }
+    }
+
     // ---- exits: the token is last so injected code can push the return value first ----
 
     public static void exitVoid(Object token) {

@@ -23,4 +23,23 @@ public interface ToolDispatcher {
 
     /** The scope whose {@code token} it is ended on this thread. */
     void scopeExit(Object token);
+
+    // ---- session propagation (dev.warden.agent.session) ----
+
+    /** The calling thread's session context to hand to another thread, or null when it has none. */
+    Object capture();
+
+    /** Applies a captured context to the calling thread; returns what {@link #restore} puts back. */
+    Object apply(Object context);
+
+    void restore(Object previous);
+
+    /** An executor's {@code execute} starts (true) or ends (false) on this thread: threads it starts are its workers, not the task's. */
+    void submitting(boolean start);
+
+    /** {@code thread} is being started by the calling thread. */
+    void threadStarting(Object thread);
+
+    /** {@code thread} (the calling thread) begins to run. */
+    void threadRunning(Object thread);
 }

