@@ -262,6 +262,10 @@ public final class DemoCommand implements Callable<Integer> {
             say("   tools:      " + String.join(", ", tools));
             say("   hosts:      " + (hosts.isEmpty() ? "(none constant)" : String.join(", ", hosts)));
             say("   tables:     " + (tables.isEmpty() ? "(none constant)" : String.join(", ", tables)));
+            for (JsonNode d : inv.path("dynamic")) {
+                String hint = d.path("hints").isArray() && d.path("hints").size() > 0 ? d.path("hints").get(0).asText() : d.path("site").asText();
+                say("   run-time " + d.path("kind").asText() + ": " + hint);
+            }
             say("   full inventory: " + inventory + ", report: " + inventory.resolveSibling("report.html"));
         } catch (IOException e) {
             say("   (no inventory: " + e.getMessage() + ")");
