@@ -35,12 +35,16 @@ public final class Bridge {
     // tool frameworks: what (a, b, c) of toolCall are
     /** LangChain4j {@code ToolService.executeWithErrorHandling}: (ToolExecutionRequest, ToolExecutor, InvocationContext). */
     public static final int TOOL_LANGCHAIN4J = 1;
+    /** Spring AI {@code ToolCallback.call(String, ToolContext)} implementations: (the callback, input JSON, ToolContext). */
+    public static final int TOOL_SPRING_AI = 2;
 
     // framework scopes (session and parent for what runs inside): what a of scopeEnter is
     /** LangChain4j AI-service invocation: (InvocationContext). */
     public static final int SCOPE_LANGCHAIN4J_SERVICE = 1;
     /** A model client's own request ({@code parent: model}): (the model). */
     public static final int SCOPE_MODEL = 2;
+    /** Spring AI {@code ChatClient} call: (ChatClientRequest). */
+    public static final int SCOPE_SPRING_AI_CALL = 3;
 
     /** Installed once by Warden's runtime with the dispatcher; null until then (tools run ungoverned). */
     public static volatile ToolDispatcher tools;

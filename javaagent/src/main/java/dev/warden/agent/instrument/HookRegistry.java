@@ -40,6 +40,7 @@ public final class HookRegistry {
     }
 
     static final String STATEMENT = "java/sql/Statement";
+    private static final String SPRING_CALL = "(Ljava/lang/String;Lorg/springframework/ai/chat/model/ToolContext;)Ljava/lang/String;";
     static final String CONNECTION = "java/sql/Connection";
     private static final String MX = "jdk/internal/net/http/MultiExchange";
     private static final String URLCONN = "sun/net/www/protocol/http/HttpURLConnection";
@@ -135,6 +136,20 @@ public final class HookRegistry {
             Hook.on("model", "langchain4j", "dev/langchain4j/model/openai/OpenAiStreamingChatModel", "doChat",
                     "(Ldev/langchain4j/model/chat/request/ChatRequest;Ldev/langchain4j/model/chat/response/StreamingChatResponseHandler;)V",
                     ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
+
+            // ---- tool: Spring AI 2.0 callbacks (the tool-calling manager always calls the 2-argument form) ----
+            Hook.on("tool", "spring-ai", "org/springframework/ai/tool/method/MethodToolCallback", "call", SPRING_CALL, ToolCallAdvice.of(Bridge.TOOL_SPRING_AI, -2, 0, 1)),
+            Hook.on("tool", "spring-ai", "org/springframework/ai/tool/function/FunctionToolCallback", "call", SPRING_CALL, ToolCallAdvice.of(Bridge.TOOL_SPRING_AI, -2, 0, 1)),
+            Hook.on("tool", "spring-ai", "org/springframework/ai/mcp/SyncMcpToolCallback", "call", SPRING_CALL, ToolCallAdvice.of(Bridge.TOOL_SPRING_AI, -2, 0, 1)),
+            Hook.on("tool", "spring-ai", "org/springframework/ai/mcp/AsyncMcpToolCallback", "call", SPRING_CALL, ToolCallAdvice.of(Bridge.TOOL_SPRING_AI, -2, 0, 1)),
+            // ---- session: a Spring AI ChatClient call (conversation id) ----
+            Hook.on("session", "spring-ai", "org/springframework/ai/chat/client/DefaultChatClient$DefaultCallResponseSpec", "doGetObservableChatClientResponse",
+                    "(Lorg/springframework/ai/chat/client/ChatClientRequest;Lorg/springframework/ai/chat/client/advisor/api/BaseAdvisorChain;)"
+                            + "Lorg/springframework/ai/chat/client/ChatClientResponse;",
+                    ScopeAdvice.of(Bridge.SCOPE_SPRING_AI_CALL, 0)),
+            // ---- model traffic (parent: model): Spring AI's OpenAI chat model ----
+            Hook.on("model", "spring-ai", "org/springframework/ai/openai/OpenAiChatModel", "call",
+                    "(Lorg/springframework/ai/chat/prompt/Prompt;)Lorg/springframework/ai/chat/model/ChatResponse;", ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

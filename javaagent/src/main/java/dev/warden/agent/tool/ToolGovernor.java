@@ -82,6 +82,15 @@ public final class ToolGovernor implements ToolDispatcher {
                     }
                     break;
                 }
+                case Bridge.TOOL_SPRING_AI: {
+                    if (ts.inside(Family.TOOL)) {
+                        return null; // a wrapper (AugmentedToolCallback ...) delegating to a governed callback
+                    }
+                    name = SpringAi.name(a);
+                    args = b == null || b.toString().isBlank() ? "{}" : b.toString();
+                    frameworkName = "spring-ai";
+                    break;
+                }
                 default:
                     return null;
             }
@@ -104,6 +113,9 @@ public final class ToolGovernor implements ToolDispatcher {
             token.call = (Call) decided;
             token.framework = framework;
             ts.parent = name;
+            if (framework == Bridge.TOOL_SPRING_AI) {
+                ts.enter(Family.TOOL); // Spring AI wrappers delegate to the callback they wrap: one evaluation
+            }
             return token;
         } catch (Throwable t) {
             token.restore();
@@ -123,6 +135,8 @@ public final class ToolGovernor implements ToolDispatcher {
         switch (framework) {
             case Bridge.TOOL_LANGCHAIN4J:
                 return LangChain4j.errorResult(b != null ? b.getClass().getClassLoader() : a.getClass().getClassLoader(), message);
+            case Bridge.TOOL_SPRING_AI:
+                return message;
             default:
                 throw new IllegalStateException("unknown tool framework " + framework);
         }
@@ -137,6 +151,9 @@ public final class ToolGovernor implements ToolDispatcher {
         t.restore();
         if (t.call == null) {
             return;
+        }
+        if (t.framework == Bridge.TOOL_SPRING_AI) {
+            t.ts.leave(Family.TOOL);
         }
         String status = "ok";
         String detail = null;
@@ -165,6 +182,15 @@ public final class ToolGovernor implements ToolDispatcher {
                 }
                 ts.session = memoryId;
                 ts.sessionSource = LangChain4j.SESSION_SOURCE;
+                return token;
+            }
+            case Bridge.SCOPE_SPRING_AI_CALL: {
+                String conversation = SpringAi.conversationId(a);
+                if (conversation == null) {
+                    return null;
+                }
+                ts.session = conversation;
+                ts.sessionSource = SpringAi.SESSION_SOURCE;
                 return token;
             }
             case Bridge.SCOPE_MODEL:

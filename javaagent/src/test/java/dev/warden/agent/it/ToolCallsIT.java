@@ -207,4 +207,42 @@ class ToolCallsIT {
         assertEquals("approvals=allow", d.approver, d.toString());
         assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
     }
+
+    /** Spring AI: the same refusal path (the refusal text is the tool result), escalation and session. */
+    @Test
+    void springAiToolsAreGoverned() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path evidence = tmp.resolve("evidence");
+        Script script = Script.builder()
+                .toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}"), call("issueRefund", "{\"orderId\":\"o2\",\"amount\":100}"),
+                        call("deleteAccount", "{\"id\":\"c1\"}"))
+                .text("done")
+                .build();
+        AgentRun.Result r;
+        try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
+            AgentRun run = new AgentRun()
+                    .agent("policy=" + policy + ",agent=spring-it,evidence=" + evidence + ",approvals=deny")
+                    .main(dev.warden.agent.it.apps.SpringToolApp.class, model.baseUrl(), "conversation-7");
+            run.classpath = toolsClasspath();
+            r = run.run();
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals("done", r.value("answer"), r::toString);
+            List<String> ran = r.lines().stream().filter(l -> l.startsWith("tool ran: ")).toList();
+            assertEquals(List.of("tool ran: issueRefund o2 100.0"), ran, r::toString);
+            assertTrue(result(model, "issueRefund", "o1").content().contains("Blocked by policy big-refunds-need-approval: "), model.toolResults()::toString);
+            assertTrue(result(model, "deleteAccount", "c1").content().contains("Blocked by policy no-account-deletion: "), model.toolResults()::toString);
+        }
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, tools.size(), ev.dump());
+        for (EvidenceRecord d : tools) {
+            assertEquals("conversation-7", d.session, d.toString());
+            assertEquals("spring-ai-conversation-id", d.sessionSource, d.toString());
+            assertEquals("spring-ai", d.attributes.get("framework"), d.toString());
+        }
+        assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
+        List<EvidenceRecord> modelCalls = ev.decisions(d -> "http".equals(d.kind) && "model".equals(d.parent));
+        assertEquals(2, modelCalls.size(), ev.dump());
+        modelCalls.forEach(d -> assertEquals("allow", d.decision, d.toString()));
+    }
 }
