@@ -37,6 +37,8 @@ public final class Bridge {
     public static final int TOOL_LANGCHAIN4J = 1;
     /** Spring AI {@code ToolCallback.call(String, ToolContext)} implementations: (the callback, input JSON, ToolContext). */
     public static final int TOOL_SPRING_AI = 2;
+    /** MCP Java SDK client {@code McpAsyncClient.callTool} (the sync client delegates): (the client, CallToolRequest, null). */
+    public static final int TOOL_MCP_CLIENT = 3;
 
     // framework scopes (session and parent for what runs inside): what a of scopeEnter is
     /** LangChain4j AI-service invocation: (InvocationContext). */

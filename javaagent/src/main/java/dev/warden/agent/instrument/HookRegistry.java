@@ -151,6 +151,10 @@ public final class HookRegistry {
             Hook.on("model", "spring-ai", "org/springframework/ai/openai/OpenAiChatModel", "call",
                     "(Lorg/springframework/ai/chat/prompt/Prompt;)Lorg/springframework/ai/chat/model/ChatResponse;", ScopeAdvice.of(Bridge.SCOPE_MODEL, -2)),
 
+            // ---- tool: MCP Java SDK client (McpSyncClient delegates to it); a denial is Mono.just(error CallToolResult) ----
+            Hook.on("tool", "mcp", "io/modelcontextprotocol/client/McpAsyncClient", "callTool",
+                    "(Lio/modelcontextprotocol/spec/McpSchema$CallToolRequest;)Lreactor/core/publisher/Mono;", ToolCallAdvice.of(Bridge.TOOL_MCP_CLIENT, -2, 0, -1)),
+
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

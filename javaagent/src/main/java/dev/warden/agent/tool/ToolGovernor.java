@@ -91,6 +91,16 @@ public final class ToolGovernor implements ToolDispatcher {
                     frameworkName = "spring-ai";
                     break;
                 }
+                case Bridge.TOOL_MCP_CLIENT: {
+                    name = Mcp.name(b);
+                    args = Mcp.arguments(b);
+                    frameworkName = "mcp";
+                    if (ts.session == null) {
+                        ts.session = Mcp.clientSession(a);
+                        ts.sessionSource = Mcp.SESSION_SOURCE;
+                    }
+                    break;
+                }
                 default:
                     return null;
             }
@@ -137,6 +147,8 @@ public final class ToolGovernor implements ToolDispatcher {
                 return LangChain4j.errorResult(b != null ? b.getClass().getClassLoader() : a.getClass().getClassLoader(), message);
             case Bridge.TOOL_SPRING_AI:
                 return message;
+            case Bridge.TOOL_MCP_CLIENT:
+                return Mcp.deniedMono(b.getClass().getClassLoader(), message);
             default:
                 throw new IllegalStateException("unknown tool framework " + framework);
         }

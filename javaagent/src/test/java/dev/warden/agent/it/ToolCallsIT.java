@@ -245,4 +245,34 @@ class ToolCallsIT {
         assertEquals(2, modelCalls.size(), ev.dump());
         modelCalls.forEach(d -> assertEquals("allow", d.decision, d.toString()));
     }
+
+    /** MCP Java SDK client calling a real MCP server (a forked JVM over stdio, no agent in it). */
+    @Test
+    void mcpClientToolCallsAreGoverned() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path evidence = tmp.resolve("evidence");
+        Path markers = Files.createDirectories(tmp.resolve("markers"));
+        AgentRun run = new AgentRun()
+                .agent("policy=" + policy + ",agent=mcp-it,evidence=" + evidence + ",approvals=deny")
+                .main(dev.warden.agent.it.apps.McpClientApp.class, markers.toString(), toolsClasspath());
+        run.classpath = toolsClasspath();
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.value("big refund").startsWith("error=true Blocked by policy big-refunds-need-approval: "), r::toString);
+        assertTrue(r.value("small refund").startsWith("error=false issueRefund done"), r::toString);
+        assertTrue(r.value("delete").startsWith("error=true Blocked by policy no-account-deletion: "), r::toString);
+        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the denied refund reached the server");
+        assertTrue(Files.exists(markers.resolve("issueRefund-o2")), "the allowed refund never ran");
+        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion reached the server");
+
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, tools.size(), ev.dump());
+        for (EvidenceRecord d : tools) {
+            assertEquals("mcp", d.attributes.get("framework"), d.toString());
+            assertEquals("mcp-client", d.sessionSource, d.toString());
+            assertTrue(d.session.startsWith("mcp-client:"), d.toString());
+        }
+        assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
+    }
 }

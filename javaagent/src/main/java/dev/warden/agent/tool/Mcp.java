@@ -1,0 +1,96 @@
+package dev.warden.agent.tool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * MCP Java SDK 2.x read and built reflectively through the application's class loader (no
+ * compile-time dependency): a {@code CallToolRequest}'s tool name and arguments (as JSON), and the
+ * answer of a denied client call, {@code Mono.just(CallToolResult.builder().addTextContent(message)
+ * .isError(true).build())}: nothing is sent to the server. Thread-safe; lookups cached.
+ */
+final class Mcp {
+    static final String SESSION_SOURCE = "mcp-client";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final ClassValue<Method> NAME = accessor("name");
+    private static final ClassValue<Method> ARGUMENTS = accessor("arguments");
+    private static final ConcurrentHashMap<ClassLoader, Method[]> BUILDERS = new ConcurrentHashMap<>();
+
+    private Mcp() {
+    }
+
+    private static ClassValue<Method> accessor(String name) {
+        return new ClassValue<>() {
+            @Override
+            protected Method computeValue(Class<?> type) {
+                try {
+                    Method m = type.getMethod(name);
+                    m.setAccessible(true);
+                    return m;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
+                }
+            }
+        };
+    }
+
+    private static Object call(ClassValue<Method> accessor, Object target) {
+        if (target == null) {
+            return null;
+        }
+        Method m = accessor.get(target.getClass());
+        if (m == null) {
+            return null;
+        }
+        try {
+            return m.invoke(target);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    static String name(Object request) {
+        Object v = call(NAME, request);
+        return v == null ? "unknown" : v.toString();
+    }
+
+    /** The request's arguments as JSON ({@code {}} when it has none or they cannot be written). */
+    static String arguments(Object request) {
+        Object v = call(ARGUMENTS, request);
+        if (!(v instanceof Map)) {
+            return "{}";
+        }
+        try {
+            return JSON.writeValueAsString(v);
+        } catch (Exception e) {
+            return "{}";
+        }
+    }
+
+    /** The session of a client outside any framework session: the client instance. */
+    static String clientSession(Object client) {
+        return "mcp-client:" + client.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(client));
+    }
+
+    /** {@code Mono.just(error CallToolResult)} built in {@code loader}. */
+    static Object deniedMono(ClassLoader loader, String message) throws ReflectiveOperationException {
+        ClassLoader key = loader != null ? loader : ClassLoader.getSystemClassLoader();
+        Method[] m = BUILDERS.get(key);
+        if (m == null) {
+            Class<?> result = Class.forName("io.modelcontextprotocol.spec.McpSchema$CallToolResult", false, key);
+            Method builder = result.getMethod("builder");
+            Class<?> b = builder.getReturnType();
+            Class<?> mono = Class.forName("reactor.core.publisher.Mono", false, key);
+            m = new Method[] {builder, b.getMethod("addTextContent", String.class), b.getMethod("isError", Boolean.class), b.getMethod("build"),
+                mono.getMethod("just", Object.class)};
+            BUILDERS.putIfAbsent(key, m);
+        }
+        Object b = m[0].invoke(null);
+        m[1].invoke(b, message);
+        m[2].invoke(b, Boolean.TRUE);
+        return m[4].invoke(null, m[3].invoke(b));
+    }
+}
