@@ -11,7 +11,10 @@ import dev.warden.agent.runtime.Call;
 import dev.warden.agent.runtime.Family;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.ThreadState;
+import dev.warden.rules.Action;
+import dev.warden.rules.Decision;
 import dev.warden.rules.Kind;
+import dev.warden.rules.Verdict;
 import dev.warden.rules.Policy;
 import dev.warden.rules.policy.PolicyParser;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +47,7 @@ class BudgetStoreTest {
 
     @AfterEach
     void close() {
+        System.clearProperty("warden.test.evidence-free-bytes");
         if (log != null) {
             log.close();
         }
@@ -99,5 +103,17 @@ class BudgetStoreTest {
         BudgetStore restored = new BudgetStore(again.evaluator(), file);
         assertEquals(1, restored.restore(System.currentTimeMillis()));
         assertInstanceOf(Throwable.class, refund(again, 1));
+    }
+
+    @Test
+    void aCallBlockedByALaterStageGivesItsBudgetBack() throws Exception {
+        // evidence cannot be written and failure=closed: the evaluation reserved, then Warden blocked the call
+        System.setProperty("warden.test.evidence-free-bytes", "1024");
+        Governor g = governor("full-disk");
+        assertInstanceOf(Throwable.class, refund(g, 60));
+        assertInstanceOf(Throwable.class, refund(g, 60));
+        // had either kept its 60, a third 60 would cross the 100 budget
+        Action a = new Action().reset().kind(Kind.TOOL).tool("issueRefund").args("{\"amount\":60}").agent("unit");
+        assertEquals(Verdict.ALLOW, g.evaluator().evaluate(a, new Decision()).verdict());
     }
 }
