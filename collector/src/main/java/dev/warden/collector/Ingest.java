@@ -73,6 +73,7 @@ final class Ingest implements AutoCloseable {
     private int[] hashOffsets = new int[256];
     private int[] recordOffsets = new int[256];
     private int[] recordLengths = new int[256];
+    private long[] recordTimes = new long[256];
 
     private final java.util.ArrayList<Bindings.Binding> acksDue = new java.util.ArrayList<>();
     private final DecisionTally decisions;
@@ -102,7 +103,7 @@ final class Ingest implements AutoCloseable {
 
     /** One round of work: frames, approval decisions and expiries, aggregated events, checkpoints. */
     int doWork(long nowMillis) {
-        int work = sub.poll(handler, 64);
+        int work = sub.poll(handler, 8); // few frames per round: the driver (run by this thread too) keeps receiving
         if (!acksDue.isEmpty()) {
             work += sendAcks();
         }
@@ -307,8 +308,7 @@ final class Ingest implements AutoCloseable {
             System.arraycopy(b, prevAt, prev, 0, 32);
         }
         boolean rewind = false;
-        long nowMicros = System.currentTimeMillis() * 1000;
-        long lastTime = nowMicros;
+        long lastTime = 0;
         int stored = 0;
         CanonicalHasher view = hasher.view();
         for (int i = 0; i < count; i++) {
@@ -352,9 +352,11 @@ final class Ingest implements AutoCloseable {
                     head = store.headOrCreate(instance);
                 }
                 store.appendRecord(head, pos, flags, b, hashAt, prev, b, recordOffsets[i], recordLengths[i]);
-                stored++;
                 lastTime = view.timeMicros();
-                metrics.latencyMicros(nowMicros - lastTime);
+                if (stored == recordTimes.length) {
+                    recordTimes = Arrays.copyOf(recordTimes, stored * 2);
+                }
+                recordTimes[stored++] = lastTime;
                 if (view.type() == EvidenceRecord.Type.DECISION.ordinal()) {
                     decisions.count(view);
                 }
@@ -366,7 +368,13 @@ final class Ingest implements AutoCloseable {
             System.arraycopy(b, hashAt, prev, 0, 32);
         }
         metrics.stored.add(stored);
-        metrics.lag(bd.agent, nowMicros - lastTime);
+        long durableMicros = nowMicros();
+        for (int i = 0; i < stored; i++) {
+            metrics.latencyMicros(durableMicros - recordTimes[i]);
+        }
+        if (stored > 0) {
+            metrics.lag(bd.agent, durableMicros - lastTime);
+        }
         // acknowledged once per round of polling (see doWork), not once per batch
         bd.ackPosition = headPos;
         bd.ackRewind |= rewind;
@@ -389,6 +397,12 @@ final class Ingest implements AutoCloseable {
         }
         acksDue.clear();
         return n;
+    }
+
+    /** The wall clock in microseconds (the agent stamps records with the same clock). */
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     private static boolean isZero(byte[] b, int at) {

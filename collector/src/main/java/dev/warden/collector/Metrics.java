@@ -27,33 +27,62 @@ public final class Metrics {
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
-    /** Append-to-durable latency in 1 ms buckets up to 10 s (the last bucket holds everything above). */
-    private final java.util.concurrent.atomic.AtomicLongArray latency = new java.util.concurrent.atomic.AtomicLongArray(10_001);
+    /**
+     * Append-to-durable latency (a record's creation in the agent to its storage here): 0.1 ms
+     * buckets up to 100 ms, then 1 ms buckets up to 10 s; the last bucket holds everything above.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray latency = new java.util.concurrent.atomic.AtomicLongArray(LATENCY_BUCKETS);
+    static final int LATENCY_BUCKETS = 1000 + 9_901;
 
     /** Records one record's latency from its creation in the agent to its storage here. */
     public void latencyMicros(long micros) {
-        int b = (int) Math.min(10_000, Math.max(0, micros / 1000));
-        latency.incrementAndGet(b);
+        latency.incrementAndGet(bucket(micros));
     }
 
-    /** The latency percentile (0..1) in milliseconds (bucket upper bound), or -1 with no data. */
-    public long latencyPercentileMillis(double p) {
+    static int bucket(long micros) {
+        if (micros < 100_000) {
+            return (int) Math.max(0, micros / 100);
+        }
+        return 1000 + (int) Math.min(9_900, (micros - 100_000) / 1000);
+    }
+
+    /** The upper bound of a bucket in microseconds. */
+    static long bucketLimitMicros(int b) {
+        return b < 1000 ? (b + 1) * 100L : 100_000L + (b - 999) * 1000L;
+    }
+
+    /** A copy of the latency histogram (for a benchmark to take differences between two moments). */
+    public long[] latencySnapshot() {
+        long[] c = new long[latency.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = latency.get(i);
+        }
+        return c;
+    }
+
+    /** The latency percentile (0..1) in microseconds (a bucket's upper bound), or -1 with no data. */
+    public long latencyPercentileMicros(double p) {
+        return percentileMicros(latencySnapshot(), p);
+    }
+
+    /** A percentile (0..1) of a latency histogram in microseconds, or -1 when it is empty. */
+    public static long percentileMicros(long[] counts, double p) {
         long total = 0;
-        for (int i = 0; i < latency.length(); i++) {
-            total += latency.get(i);
+        for (long c : counts) {
+            total += c;
         }
         if (total == 0) {
             return -1;
         }
-        long rank = (long) Math.ceil(p * total);
+        long rank = Math.max(1, (long) Math.ceil(p * total));
         long seen = 0;
-        for (int i = 0; i < latency.length(); i++) {
-            seen += latency.get(i);
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
             if (seen >= rank) {
-                return i + 1;
+                return bucketLimitMicros(i);
             }
         }
-        return latency.length();
+        return bucketLimitMicros(counts.length - 1);
     }
 
     public void dropped(String reason) {
@@ -114,11 +143,13 @@ public final class Metrics {
                 .append("# TYPE warden_collector_lag_seconds gauge\n");
         new TreeMap<>(lagMicros).forEach((k, v) -> sb.append("warden_collector_lag_seconds{agent=\"").append(esc(k)).append("\"} ")
                 .append(String.format(java.util.Locale.ROOT, "%.6f", v.get() / 1e6)).append('\n'));
-        long p99 = latencyPercentileMillis(0.99);
+        long[] hist = latencySnapshot();
+        long p99 = percentileMicros(hist, 0.99);
         if (p99 >= 0) {
-            sb.append("# TYPE warden_collector_ingest_latency_seconds summary\n")
-                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.5\"} ").append(latencyPercentileMillis(0.5) / 1000.0).append('\n')
-                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.99\"} ").append(p99 / 1000.0).append('\n');
+            sb.append("# HELP warden_collector_ingest_latency_seconds From a record's creation in the agent to its storage here\n")
+                    .append("# TYPE warden_collector_ingest_latency_seconds summary\n")
+                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.5\"} ").append(percentileMicros(hist, 0.5) / 1e6).append('\n')
+                    .append("warden_collector_ingest_latency_seconds{quantile=\"0.99\"} ").append(p99 / 1e6).append('\n');
         }
         new TreeMap<>(gauges).forEach((k, v) -> sb.append("# TYPE ").append(k).append(" gauge\n").append(k).append(' ').append(v.getAsLong()).append('\n'));
         return sb.toString();

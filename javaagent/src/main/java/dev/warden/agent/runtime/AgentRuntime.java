@@ -12,6 +12,8 @@ import dev.warden.agent.instrument.Hook;
 import dev.warden.agent.instrument.HookRegistry;
 import dev.warden.agent.instrument.HookTransformer;
 import dev.warden.agent.policy.PolicyFile;
+import dev.warden.agent.ship.CollectorApprovalGate;
+import dev.warden.agent.ship.Shipper;
 import dev.warden.rules.Policy;
 import java.io.File;
 import java.io.IOException;
@@ -131,10 +133,13 @@ public final class AgentRuntime {
         }
 
         phase("policy");
+        // with collector=HOST:PORT this instance's queue (and the backlog of dead instances under
+        // config.evidence) is shipped to the collector, which also answers approvals=collector
+        Shipper shipper = config.collector == null || log == null ? null : startShipper(config, instance, problems);
         ApprovalGate approvals = switch (config.approvals) {
             case ALLOW -> FixedApprovals.ALLOW;
             case DENY -> FixedApprovals.DENY;
-            case COLLECTOR -> FixedApprovals.UNREACHABLE;
+            case COLLECTOR -> shipper != null ? new CollectorApprovalGate(shipper.approvals()) : FixedApprovals.UNREACHABLE;
         };
         Governor g = new Governor(config.agent, policy, log, evidenceProblem, key, approvals, closed, config.monitor);
         governor = g;
@@ -154,12 +159,6 @@ public final class AgentRuntime {
         Bridge.dispatcher = g;
         Bridge.tools = new dev.warden.agent.tool.ToolGovernor(g);
         phase("governor");
-
-        // issue 6 plugs the shipper in here: with config.collector set it starts shipping this
-        // instance's queue (and the backlog of dead instances under config.evidence) to the collector.
-        if (config.collector != null) {
-            problems.add("collector=" + config.collector + " is not used by this build: evidence stays local under " + config.evidence);
-        }
 
         HookTransformer t = new HookTransformer(HookRegistry.HOOKS, AgentRuntime.class.getClassLoader(), config.verify);
         transformer = t;
@@ -217,6 +216,19 @@ public final class AgentRuntime {
             }
             inst.redefineModule(base, Set.of(), exports, opens, Set.of(), Map.of());
         });
+    }
+
+    /** Starts the evidence shipper (its own thread: the collector being down never reaches the caller) and stops it at exit. */
+    private static Shipper startShipper(AgentConfig config, String instance, List<String> problems) {
+        try {
+            Shipper s = Shipper.start(new Shipper.Settings(config.evidence, config.agent, instance, config.collector)
+                    .aeronDir(System.getProperty("warden.aeron.dir")).threadSetup(Governor::markInternal));
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "warden-shipper-stop"));
+            return s;
+        } catch (RuntimeException | LinkageError e) {
+            problems.add("collector=" + config.collector + ": evidence cannot be shipped (" + e + "); it stays local under " + config.evidence);
+            return null;
+        }
     }
 
     private static void retransformLoaded(Instrumentation inst, HookTransformer t) {

@@ -45,6 +45,7 @@ final class InstanceFeed implements AutoCloseable {
     static final long HELLO_EVERY_NANOS = 1_000_000_000L;
     static final long REWIND_AFTER_NANOS = 3_000_000_000L;
     static final long SAVE_EVERY_NANOS = 200_000_000L;
+    static final long RING_CHECK_NANOS = 1_000_000_000L;
 
     final Path dir;
     final String instance;
@@ -83,6 +84,7 @@ final class InstanceFeed implements AutoCloseable {
     private boolean stateDirty;
     private boolean drained;
     private int lastDeletedCycle = Integer.MIN_VALUE;
+    private long lastRingCheckNanos = System.nanoTime() - RING_CHECK_NANOS;
 
     // reusable
     private final Frames.Out frame = new Frames.Out(MAX_FRAME + 1024);
@@ -166,9 +168,38 @@ final class InstanceFeed implements AutoCloseable {
         return macer;
     }
 
-    /** A dead instance whose every record the collector holds. */
+    /** Everything read from the queue so far is acknowledged and nothing more was there at the last look. */
+    boolean caughtUp() {
+        return welcomed && drained && acked == nextPos - 1 && !carry && pendingFrame == null;
+    }
+
+    /**
+     * A dead instance whose every record the collector holds, and whose staging ring holds
+     * nothing more: records its JVM staged but had not written yet are appended to its queue by
+     * the next JVM of the same agent ({@code EvidenceLog}), and must be shipped before the
+     * directory goes. The ring is read only once everything else is shipped.
+     */
     boolean finished() {
-        return !own && drained && welcomed && acked == nextPos - 1 && !carry && pendingFrame == null;
+        return !own && drained && welcomed && acked == nextPos - 1 && !carry && pendingFrame == null && !stagedRecordsLeft();
+    }
+
+    private boolean stagedRecordsLeft() {
+        java.nio.file.Path ring = dir.resolve(dev.warden.agent.evidence.EvidenceRing.FILE);
+        if (!java.nio.file.Files.exists(ring)) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - lastRingCheckNanos < RING_CHECK_NANOS) {
+            return true; // checked a moment ago: wait for the next look
+        }
+        lastRingCheckNanos = now;
+        int[] n = {0};
+        try {
+            dev.warden.agent.evidence.EvidenceRing.readUnconsumed(ring, b -> n[0]++);
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: nothing can be recovered from it either
+        }
+        return n[0] > 0;
     }
 
     private void deriveKey(byte[] collectorPub) {

@@ -21,9 +21,11 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * How the shipper finds and opens local evidence queues: {@code DIR/<agent>/<instance>/}, one
  * Chronicle Queue per JVM whose excerpts are the {@code EvidenceCodec} bytes of one record.
  *
- * <p>An instance is <em>live</em> while a process holds its {@code ship.lock} (the shipper of the
- * JVM that writes it takes it at start) or while the {@code pid} recorded beside it is alive;
- * otherwise it is <em>dead</em> and any shipper may take the lock and ship its backlog.
+ * <p>An instance is <em>live</em> while a process holds its writer's {@code .lock} (the agent's
+ * evidence writer holds it for the JVM's life, collector or not) or its {@code ship.lock} (the
+ * shipper of the JVM that writes it takes it at start), or while the {@code pid} recorded beside
+ * it is alive; otherwise it is <em>dead</em> and any shipper may take the lock and ship its
+ * backlog.
  *
  * <p>Static helpers, safe from any thread; {@link #quietChronicle()} runs before the first
  * Chronicle class is touched so nothing is printed or written to the user's home directory.
@@ -31,6 +33,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 public final class LocalQueue {
     public static final String LOCK = "ship.lock";
     public static final String PID = "pid";
+    /** The lock the agent's evidence writer ({@code EvidenceLog}) holds while its JVM lives. */
+    public static final String WRITER_LOCK = ".lock";
 
     private LocalQueue() {
     }
@@ -86,7 +90,7 @@ public final class LocalQueue {
      * process (or this one) holds it or its writer's pid is alive.
      */
     public static FileChannel tryLock(Path instanceDir, boolean checkPid) {
-        if (checkPid && pidAlive(instanceDir)) {
+        if (checkPid && (pidAlive(instanceDir) || writerAlive(instanceDir))) {
             return null;
         }
         FileChannel ch = null;
@@ -101,6 +105,29 @@ public final class LocalQueue {
         } catch (OverlappingFileLockException | IOException e) {
             closeQuietly(ch);
             return null;
+        }
+    }
+
+    /**
+     * Whether another process holds the writer's lock. Never asked of this JVM's own instance:
+     * closing the probe's channel would drop this process's lock on the same file.
+     */
+    private static boolean writerAlive(Path instanceDir) {
+        Path f = instanceDir.resolve(WRITER_LOCK);
+        if (!Files.exists(f)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

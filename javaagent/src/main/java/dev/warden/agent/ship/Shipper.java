@@ -48,6 +48,7 @@ public final class Shipper implements AutoCloseable {
         String aeronDir;
         int termLength = 1 << 20;
         int mtu;
+        Runnable threadSetup;
 
         /** {@code collector} is {@code HOST:PORT} as given in the agent arguments. */
         public Settings(Path evidenceDir, String agent, String instance, String collector) {
@@ -76,6 +77,12 @@ public final class Shipper implements AutoCloseable {
             return this;
         }
 
+        /** Runs first on the shipper thread (the agent marks it internal, so nothing it does is governed). */
+        public Settings threadSetup(Runnable setup) {
+            this.threadSetup = setup;
+            return this;
+        }
+
         public Settings termLength(int bytes) {
             this.termLength = bytes;
             return this;
@@ -88,6 +95,10 @@ public final class Shipper implements AutoCloseable {
     }
 
     private static final long DISCOVER_EVERY_NANOS = 2_000_000_000L;
+    /** How long {@link #close()} lets the collector take what this JVM wrote last. */
+    public static final long DRAIN_MILLIS = 2_000;
+    /** Caught up for this long in a row while draining: the evidence writer has flushed too. */
+    private static final long DRAINED_QUIET_NANOS = 150_000_000L;
     /** Aeron's largest MTU: a whole batch frame in one loopback datagram. */
     static final int LOOPBACK_MTU = 65_504;
     private static final long APPROVAL_RESEND_NANOS = 1_000_000_000L;
@@ -97,6 +108,9 @@ public final class Shipper implements AutoCloseable {
     private final CollectorApprovals approvals = new CollectorApprovals();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set by {@link #close}: ship what is left, then stop (System.nanoTime deadline; 0 while running normally). */
+    private volatile long drainUntilNanos;
+    private long caughtUpSinceNanos;
     private volatile String lastError;
 
     private AeronRuntime runtime;
@@ -157,6 +171,9 @@ public final class Shipper implements AutoCloseable {
     };
 
     private void run() {
+        if (settings.threadSetup != null) {
+            settings.threadSetup.run();
+        }
         IdleStrategy idle = AeronRuntime.parking(1_000);
         while (running) {
             try {
@@ -247,8 +264,27 @@ public final class Shipper implements AutoCloseable {
                 }
             }
             work += pumpApprovals(now, connected);
+            if (drainUntilNanos != 0 && drained(now, connected)) {
+                running = false;
+                break;
+            }
             idle.idle(work);
         }
+    }
+
+    /** While closing: whether to stop now (everything of this JVM acknowledged for a moment, nobody to ship to, or out of time). */
+    private boolean drained(long now, boolean connected) {
+        if (!connected || now - drainUntilNanos >= 0 || ownFeed == null) {
+            return true;
+        }
+        if (!ownFeed.caughtUp()) {
+            caughtUpSinceNanos = 0;
+            return false;
+        }
+        if (caughtUpSinceNanos == 0) {
+            caughtUpSinceNanos = now;
+        }
+        return now - caughtUpSinceNanos >= DRAINED_QUIET_NANOS;
     }
 
     private void discoverDeadInstances() throws IOException {
@@ -381,11 +417,28 @@ public final class Shipper implements AutoCloseable {
         control = null;
     }
 
-    /** Stops the thread (waiting up to two seconds), saves progress and deletes the driver's directory. */
+    /**
+     * Ships what this JVM has written (while connected, for up to {@link #DRAIN_MILLIS}: at exit the
+     * last records should not wait for the next JVM), then stops the thread, saves progress and
+     * deletes the driver's directory.
+     */
     @Override
     public void close() {
-        running = false;
+        close(DRAIN_MILLIS);
+    }
+
+    /** As {@link #close()}, giving the collector at most {@code drainMillis} to take the rest (0: stop at once). */
+    public void close(long drainMillis) {
         approvals.failAll("the agent is shutting down");
+        if (drainMillis > 0 && thread.isAlive()) {
+            drainUntilNanos = System.nanoTime() + drainMillis * 1_000_000L;
+            try {
+                thread.join(drainMillis + 500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        running = false;
         try {
             thread.join(2_000);
         } catch (InterruptedException e) {
