@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,14 +49,29 @@ class HttpModifyIT {
 
     @Test
     void strippedCredentialsNeverArriveAndRedirectedCallsLandOnTheSandbox() throws Exception {
+        scenario(null);
+    }
+
+    /** JDK 25: the same request internals are rewritten (a final field set reflectively, opened to Warden only). */
+    @Test
+    void onJdk25() throws Exception {
+        java.util.Optional<Path> jdk25 = AgentRun.jdk25();
+        Assumptions.assumeTrue(jdk25.isPresent(), "no JDK 25 under /usr/lib/jvm");
+        scenario(jdk25.get());
+    }
+
+    private void scenario(Path java) throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
         Path evidence = tmp.resolve("evidence");
         try (HeaderServer outside = new HeaderServer("outside", "127.0.0.1", 0);
              HeaderServer sandbox = new HeaderServer("sandbox", "127.0.0.2", outside.port())) {
-            AgentRun.Result r = new AgentRun()
+            AgentRun run = new AgentRun()
                     .agent("policy=" + policy + ",agent=modify-it,evidence=" + evidence)
-                    .main(HttpModifyApp.class, "http://127.0.0.1:" + outside.port(), "http://localhost:" + outside.port())
-                    .run();
+                    .main(HttpModifyApp.class, "http://127.0.0.1:" + outside.port(), "http://localhost:" + outside.port());
+            if (java != null) {
+                run.java = java;
+            }
+            AgentRun.Result r = run.run();
             assertEquals(0, r.exit(), r::toString);
             for (String client : CHANGED_IN_PLACE) {
                 assertEquals("outside", r.value(client + " headers"), client + "\n" + r);
