@@ -14,12 +14,13 @@ import java.nio.file.Path;
  * A plain application (no Warden code) for the forked end-to-end tests: it serves HTTP on
  * loopback and calls itself {@code COUNT} times with {@code HttpURLConnection}, so under the agent
  * every call is a governed decision (calls to {@code /deny/...} are denied by the tests' policy,
- * the rest allowed). After each call it prints {@code call N: <status or blocked>}; at the end
+ * the rest allowed; with {@code PATH_PREFIX} every call goes to {@code PATH_PREFIX/N?token=s3cret}
+ * instead). After each call it prints {@code call N: <status or blocked>}; at the end
  * {@code done: COUNT}. With a positive {@code PAUSE_MICROS} it waits that long between calls.
  * It then stays alive until the file {@code EXIT_FILE} exists (the tests decide when it may go:
  * its shipper ships until then), or exits at once when that argument is {@code -}.
  *
- * <p>Arguments: {@code COUNT PAUSE_MICROS EXIT_FILE}.
+ * <p>Arguments: {@code COUNT PAUSE_MICROS EXIT_FILE [PATH_PREFIX]}.
  */
 public final class DecisionsApp {
     private DecisionsApp() {
@@ -29,6 +30,7 @@ public final class DecisionsApp {
         int count = Integer.parseInt(args[0]);
         long pauseMicros = Long.parseLong(args[1]);
         String exitFile = args[2];
+        String prefix = args.length > 3 ? args[3] : null;
         // without TCP_NODELAY, Nagle and delayed acknowledgements hold every keep-alive response back 40 ms
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -41,7 +43,7 @@ public final class DecisionsApp {
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         for (int i = 1; i <= count; i++) {
-            String path = i % 10 == 0 ? "/deny/" + i : "/ok/" + i;
+            String path = prefix != null ? prefix + "/" + i + "?token=s3cret" : i % 10 == 0 ? "/deny/" + i : "/ok/" + i;
             String result;
             try {
                 HttpURLConnection c = (HttpURLConnection) new URL(base + path).openConnection();

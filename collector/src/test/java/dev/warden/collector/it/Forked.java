@@ -78,9 +78,10 @@ final class Forked implements AutoCloseable {
     }
 
     /** {@link DecisionsApp} under the agent jar: {@code calls} governed calls, {@code pauseMicros} apart. */
-    static Forked app(Path dir, String name, String agentArgs, int calls, long pauseMicros, Path exitFile) throws IOException {
-        List<String> cmd = List.of(java().toString(), "-Xmx256m", "-javaagent:" + agentJar() + "=" + agentArgs, "-cp", testClasses(),
-                DecisionsApp.class.getName(), Integer.toString(calls), Long.toString(pauseMicros), exitFile == null ? "-" : exitFile.toString());
+    static Forked app(Path dir, String name, String agentArgs, int calls, long pauseMicros, Path exitFile, String... pathPrefix) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java().toString(), "-Xmx256m", "-javaagent:" + agentJar() + "=" + agentArgs, "-cp", testClasses(),
+                DecisionsApp.class.getName(), Integer.toString(calls), Long.toString(pauseMicros), exitFile == null ? "-" : exitFile.toString()));
+        cmd.addAll(List.of(pathPrefix));
         return start(dir, name, cmd);
     }
 
