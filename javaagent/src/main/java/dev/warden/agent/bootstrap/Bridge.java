@@ -252,6 +252,19 @@ public final class Bridge {
         }
     }
 
+    /** After {@link #toolCall}: the modified first argument, or null to keep it. */
+    public static Object toolArgument(Object token) {
+        ToolDispatcher d = tools;
+        if (d == null || token == null) {
+            return null;
+        }
+        try {
+            return d.toolArgument(token);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
     public static void toolExit(Object value, Object token) {
         ToolDispatcher d = tools;
         if (token != null && d != null) {

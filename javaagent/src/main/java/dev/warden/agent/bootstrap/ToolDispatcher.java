@@ -15,6 +15,12 @@ public interface ToolDispatcher {
     /** A tool call is about to run; {@code framework} is one of {@code Bridge.TOOL_*}. */
     Object toolCall(int framework, Object a, Object b, Object c);
 
+    /**
+     * The replacement of the hooked method's first argument when an {@code action: modify} rule
+     * changed the tool's arguments (built through the framework's own request type), else null.
+     */
+    Object toolArgument(Object token);
+
     /** The governed tool call whose {@code token} it is returned {@code value} or threw {@code thrown}. */
     void toolExit(Object token, Object value, Throwable thrown);
 

@@ -90,4 +90,16 @@ final class LangChain4j {
         m[2].invoke(b, message);
         return m[3].invoke(b);
     }
+
+    /** A copy of the {@code ToolExecutionRequest} with other arguments, built through its own builder. */
+    static Object withArguments(Object request, String json) throws ReflectiveOperationException {
+        Class<?> type = request.getClass();
+        Method builder = type.getMethod("builder");
+        Object b = builder.invoke(null);
+        Class<?> bt = b.getClass();
+        bt.getMethod("id", String.class).invoke(b, type.getMethod("id").invoke(request));
+        bt.getMethod("name", String.class).invoke(b, type.getMethod("name").invoke(request));
+        bt.getMethod("arguments", String.class).invoke(b, json);
+        return bt.getMethod("build").invoke(b);
+    }
 }

@@ -93,4 +93,15 @@ final class Mcp {
         m[2].invoke(b, Boolean.TRUE);
         return m[4].invoke(null, m[3].invoke(b));
     }
+
+    /** A {@code CallToolRequest} for the same tool with other arguments ({@code new CallToolRequest(name, Map)}). */
+    static Object withArguments(Object request, String json) throws ReflectiveOperationException {
+        Map<?, ?> args;
+        try {
+            args = JSON.readValue(json, Map.class);
+        } catch (Exception e) {
+            return null;
+        }
+        return request.getClass().getConstructor(String.class, Map.class).newInstance(name(request), args);
+    }
 }

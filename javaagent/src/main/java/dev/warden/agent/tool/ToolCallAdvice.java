@@ -11,7 +11,9 @@ import org.objectweb.asm.Type;
  * answer is an instance of the method's own return type the call is denied and that result is
  * returned at once (the tool body never runs), otherwise it is kept as the token handed back to
  * {@code Bridge.toolExit}/{@code toolThrown} when the method returns or throws. Arguments are
- * given by index ({@code -1}: null, {@code -2}: {@code this}). One instance per woven method;
+ * given by index ({@code -1}: null, {@code -2}: {@code this}). When an {@code action: modify} rule
+ * changed the arguments, {@code Bridge.toolArgument(token)} hands back the rebuilt first argument
+ * of the method (the framework's request or input), which replaces it. One instance per woven method;
  * confined to the transforming thread.
  */
 public final class ToolCallAdvice extends HookAdvice {
@@ -59,6 +61,20 @@ public final class ToolCallAdvice extends HookAdvice {
             visitLabel(go);
         }
         throwOrKeepToken();
+        // action: modify: the first argument rebuilt with the modified tool arguments
+        Type first = Type.getArgumentTypes(methodDesc)[0];
+        Label keep = new Label();
+        Label done = new Label();
+        loadLocal(token);
+        bridge("toolArgument", "(Ljava/lang/Object;)Ljava/lang/Object;");
+        visitInsn(DUP);
+        visitJumpInsn(IFNULL, keep);
+        visitTypeInsn(CHECKCAST, first.getInternalName());
+        storeArg(0);
+        visitJumpInsn(GOTO, done);
+        visitLabel(keep);
+        visitInsn(POP);
+        visitLabel(done);
     }
 
     @Override

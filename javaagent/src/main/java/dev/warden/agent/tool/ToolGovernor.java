@@ -9,6 +9,7 @@ import dev.warden.agent.runtime.Log;
 import dev.warden.agent.runtime.ThreadState;
 import dev.warden.agent.session.SessionPropagation;
 import dev.warden.rules.Kind;
+import dev.warden.rules.Verdict;
 import dev.warden.rules.evidence.EvidenceRecord;
 
 /**
@@ -44,6 +45,8 @@ public final class ToolGovernor implements ToolDispatcher {
         final String parent;
         Call call;
         int framework;
+        /** The rebuilt first argument after an {@code action: modify}, or null. */
+        Object replacement;
 
         Token(ThreadState ts) {
             this.ts = ts;
@@ -122,6 +125,15 @@ public final class ToolGovernor implements ToolDispatcher {
             }
             token.call = (Call) decided;
             token.framework = framework;
+            if (ts.decision.verdict() == Verdict.MODIFY && ts.decision.modifyCount() > 0) {
+                String modified = args;
+                for (int i = 0; i < ts.decision.modifyCount(); i++) {
+                    modified = ts.decision.modify(i).applyToArgs(modified);
+                }
+                if (modified != null && !modified.equals(args)) {
+                    token.replacement = rebuilt(framework, a, b, modified);
+                }
+            }
             ts.parent = name;
             if (framework == Bridge.TOOL_SPRING_AI) {
                 ts.enter(Family.TOOL); // Spring AI wrappers delegate to the callback they wrap: one evaluation
@@ -139,6 +151,25 @@ public final class ToolGovernor implements ToolDispatcher {
             }
             return null;
         }
+    }
+
+    /** The hooked method's first argument carrying {@code json} as the tool's arguments. */
+    private static Object rebuilt(int framework, Object a, Object b, String json) throws ReflectiveOperationException {
+        switch (framework) {
+            case Bridge.TOOL_LANGCHAIN4J:
+                return LangChain4j.withArguments(a, json);
+            case Bridge.TOOL_SPRING_AI:
+                return json;
+            case Bridge.TOOL_MCP_CLIENT:
+                return Mcp.withArguments(b, json);
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public Object toolArgument(Object token) {
+        return token instanceof Token ? ((Token) token).replacement : null;
     }
 
     private static Object denial(int framework, Object a, Object b, String message) throws ReflectiveOperationException {

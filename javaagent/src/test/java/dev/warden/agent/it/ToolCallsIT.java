@@ -275,4 +275,40 @@ class ToolCallsIT {
         }
         assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
     }
+
+    static final String CLAMP = """
+            version: 1.1
+            name: tools-modify-it
+            default: allow
+            rules:
+              - id: clamp-refunds
+                match: { kind: tool, tool: issueRefund }
+                action: modify
+                modify: { args.amount: { max: 500 } }
+            """;
+
+    /** {@code action: modify} on tool arguments: the tool runs with the clamped amount, in LangChain4j and Spring AI. */
+    @Test
+    void modifiedArgumentsReachTheTool() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("clamp.yaml"), CLAMP);
+        for (Class<?> app : List.of(ToolApp.class, dev.warden.agent.it.apps.SpringToolApp.class)) {
+            Path evidence = tmp.resolve("evidence-" + app.getSimpleName());
+            Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o9\",\"amount\":900}")).text("done").build();
+            try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
+                AgentRun run = new AgentRun()
+                        .agent("policy=" + policy + ",agent=modify-it,evidence=" + evidence)
+                        .main(app, model.baseUrl(), "session-m");
+                run.classpath = toolsClasspath();
+                AgentRun.Result r = run.run();
+                assertEquals(0, r.exit(), r::toString);
+                assertTrue(r.lines().contains("tool ran: issueRefund o9 500.0"), r::toString);
+                assertEquals("refunded 500.0", result(model, "issueRefund", "o9").content().replace("\"", ""));
+            }
+            Evidence ev = Evidence.read(evidence);
+            EvidenceRecord d = ev.decisions(x -> "issueRefund".equals(x.target)).get(0);
+            assertEquals("modify", d.decision, d.toString());
+            assertTrue(d.rules.contains("clamp-refunds"), d.toString());
+            assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
+        }
+    }
 }
