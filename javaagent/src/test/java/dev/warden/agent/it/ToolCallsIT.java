@@ -311,4 +311,31 @@ class ToolCallsIT {
             assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
         }
     }
+
+    /**
+     * {@code approvals=collector} with a collector nobody answers on: the escalated refund waits
+     * for the rule's 2 s timeout on the calling thread, then {@code on_timeout: deny} blocks it.
+     */
+    @Test
+    void aTimedOutEscalationIsBlocked() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path evidence = tmp.resolve("evidence");
+        Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}")).text("done").build();
+        try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
+            AgentRun run = new AgentRun()
+                    .agent("policy=" + policy + ",agent=timeout-it,evidence=" + evidence + ",collector=127.0.0.1:9,approvals=collector")
+                    .main(ToolApp.class, model.baseUrl(), "session-t");
+            run.classpath = toolsClasspath();
+            AgentRun.Result r = run.run();
+            assertEquals(0, r.exit(), r::toString);
+            assertFalse(r.stdout().contains("tool ran: issueRefund"), r::toString);
+            assertTrue(result(model, "issueRefund", "o1").content().startsWith("Blocked by policy big-refunds-need-approval: "), model.toolResults()::toString);
+        }
+        Evidence ev = Evidence.read(evidence);
+        EvidenceRecord d = ev.decisions(x -> "issueRefund".equals(x.target)).get(0);
+        assertEquals("deny", d.decision, d.toString());
+        assertTrue(List.of("timeout", "unavailable").contains(d.approvalDecision), d.toString());
+        assertTrue(d.approvalWaitedMs >= 1500, "the call did not wait for the approval timeout: " + d);
+        assertEquals(null, d.approver, d.toString());
+    }
 }
