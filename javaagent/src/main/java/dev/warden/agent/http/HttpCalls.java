@@ -50,17 +50,21 @@ public final class HttpCalls {
     /** Side data of one multi-hop call. */
     private static final class Exchange {
         final CallContext context;
+        /** The caller's principal (policy language 1.1), for hops that run on the client's threads. */
+        final String principal;
         volatile Call pending;
 
-        Exchange(CallContext context) {
+        Exchange(CallContext context, String principal) {
             this.context = context;
+            this.principal = principal;
         }
     }
 
     // ---------------------------------------------------------------- call creation (caller thread)
 
     public void callCreated(ThreadState ts, Object call) {
-        exchanges.put(call, new Exchange(ts.context()));
+        dev.warden.agent.principal.PrincipalSource ps = governor.principals;
+        exchanges.put(call, new Exchange(ts.context(), ps == null ? null : ps.current()));
     }
 
     // ---------------------------------------------------------------- JDK java.net.http
@@ -72,6 +76,9 @@ public final class HttpCalls {
         URI uri = req.uri();
         Governor.begin(ts);
         fill(ts, JDK, req.method(), uri.getScheme(), hostOf(uri), uri.getPort(), uri.getRawPath(), uri.getRawQuery());
+        if (ex != null) {
+            ts.action.principal(ex.principal);
+        }
         Object r = governor.decide(ts, Family.HTTP, ex == null ? null : ex.context, false);
         r = modify(ts, r, JDK, request);
         if (r instanceof Call && ex != null) {
@@ -186,6 +193,9 @@ public final class HttpCalls {
                         (String) Reflect.call(url, "encodedPath"), (String) Reflect.call(url, "encodedQuery"));
                 Exchange ex = exchanges.get(Reflect.call(a, "call"));
                 context = ex == null ? null : ex.context;
+                if (ex != null) {
+                    ts.action.principal(ex.principal);
+                }
                 break;
             }
             default:

@@ -26,6 +26,10 @@ class PrincipalIT {
               - id: interns-read-only
                 match: { kind: sql, principal: "intern-*", operation: { not: [SELECT] } }
                 action: deny
+              - id: say-who
+                match: { kind: http }
+                action: modify
+                modify: { headers: { set: { X-Principal: "${principal}" } } }
             """;
 
     @TempDir
@@ -36,11 +40,17 @@ class PrincipalIT {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
         Path config = Files.writeString(tmp.resolve("warden.yaml"), "principal:\n  thread-local: " + PrincipalApp.class.getName() + ".USER\n");
         Path evidence = tmp.resolve("evidence");
-        AgentRun.Result r = new AgentRun()
-                .agent("policy=" + policy + ",agent=principal-it,evidence=" + evidence + ",config=" + config)
-                .main(PrincipalApp.class, "jdbc:h2:" + tmp.resolve("h2db").toAbsolutePath())
-                .run();
-        assertEquals(0, r.exit(), r::toString);
+        AgentRun.Result r;
+        try (HeaderServer server = new HeaderServer("server", "127.0.0.1", 0)) {
+            r = new AgentRun()
+                    .agent("policy=" + policy + ",agent=principal-it,evidence=" + evidence + ",config=" + config)
+                    .main(PrincipalApp.class, "jdbc:h2:" + tmp.resolve("h2db").toAbsolutePath(), "http://127.0.0.1:" + server.port() + "/who")
+                    .run();
+            assertEquals(0, r.exit(), r::toString);
+            // captured on the caller's thread when the call was created, used on the client's thread
+            assertEquals("200", r.value("bob async http"), r::toString);
+            assertEquals("bob", server.headers("/who").get("x-principal"), server.headers("/who")::toString);
+        }
         assertEquals("dev.warden.agent.jdbc.BlockedSQLException state=42501 blocked=true", r.value("intern insert"), r::toString);
         assertEquals("0", r.value("intern select"), r::toString);
         assertEquals("1", r.value("alice insert"), r::toString);
@@ -55,6 +65,9 @@ class PrincipalIT {
         assertEquals("alice", alice.principal);
         EvidenceRecord nobody = ev.decisions(d -> String.valueOf(d.attributes.get("statement")).startsWith("INSERT")).get(2);
         assertNull(nobody.principal, nobody.toString());
+        EvidenceRecord http = ev.decisions(d -> "http".equals(d.kind)).get(0);
+        assertEquals("bob", http.principal, http.toString());
+        assertEquals(List.of("header X-Principal: set bob"), http.modified);
     }
 
     @Test
