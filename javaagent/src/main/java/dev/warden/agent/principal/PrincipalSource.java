@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Both are read on the thread that makes the call, through the application's class loader (the
  * thread's context loader, else the system loader; never Warden's own SLF4J), reflectively and
- * cached per loader. The MDC wins when both are set and both have a value. A call whose hops run
- * on another thread than its caller (JDK {@code HttpClient} redirects, OkHttp {@code enqueue})
- * has no principal unless the framework hooks set one.
+ * cached per loader. The MDC wins when both are set and both have a value. JDK
+ * {@code HttpClient} and OkHttp calls capture the caller's principal when the call is created and
+ * use it for hops that run on the client's threads.
  *
  * <p>Thread-safe; after the first call per class loader a read is two method-handle calls.
  */
