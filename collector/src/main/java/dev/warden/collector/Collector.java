@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The collector ({@code warden collector}): an embedded Aeron media driver receiving from many
- * agent JVMs, the {@link Ingest} loop on its own thread ({@code warden-collector-ingest})
- * writing the {@link AuditStore}, retention, and the {@link HttpApi}.
+ * The collector ({@code warden collector}): one thread, {@code warden-collector-ingest}, runs
+ * the embedded Aeron media driver and client ({@link IngestDriver}) and the {@link Ingest} loop
+ * that receives from many agent JVMs and writes the {@link AuditStore}, and applies retention;
+ * the {@link HttpApi} serves queries and approvals on its own threads.
  *
  * <p>{@link #start} and {@link #close} may be called from any thread; the store is written only
  * by the ingest thread.

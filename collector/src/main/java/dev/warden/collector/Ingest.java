@@ -28,7 +28,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The collector's receiving end: polls the agents' frames from Aeron, authenticates them,
  * checks each instance's chain, writes new records to the {@link AuditStore} exactly once and
- * acknowledges what is durable; registers approval requests and sends decisions back.
+ * acknowledges what is durable (one acknowledgement per instance per round of polling, after the
+ * round's records are in the store); registers approval requests and sends decisions back.
+ *
+ * <p>Per record the work is: recompute its chain hash from its encoded bytes
+ * ({@code CanonicalHasher}: no decoding, no String), compare it with the authenticated one,
+ * append it to the store, count it. Allocation-free, except the first time a combination of
+ * kind, decision and rules is counted.
  *
  * <p>What it refuses: frames that are not ours or are malformed ({@code malformed}), a HELLO for
  * a bound instance with another key ({@code key-mismatch}), batches whose MAC fails or whose

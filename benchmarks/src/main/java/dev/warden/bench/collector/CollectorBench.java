@@ -38,7 +38,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  *     warm-up included) and in steady state (after the first 20% arrived), checks that every
  *     record arrived exactly once and verifies the store.</li>
  * <li>{@code latency AGENTS RATE SECONDS}: every agent appends RATE records/s (in 1 ms steps)
- *     while shipping; prints append-to-durable percentiles over all but the first 5 seconds.</li>
+ *     while shipping; prints append-to-durable percentiles over all but the first
+ *     {@code -Dbench.warmupSeconds} (default 10) seconds.</li>
  * <li>{@code verify RECORDS [THREADS]}: builds a store of RECORDS records from 8 instances and
  *     times {@code audit verify} over it (3 rounds).</li>
  * </ul>
@@ -178,6 +179,9 @@ public final class CollectorBench {
                 long steadyStartNanos = 0;
                 long steadyStartCount = 0;
                 long[] latencyAtWarm = null;
+                long[] lastWindow = c.metrics().latencySnapshot();
+                long lastStored = 0;
+                long warmupSeconds = Long.getLong("bench.warmupSeconds", 10);
                 String loadDuring = null;
                 while (c.metrics().stored.sum() < expected && System.currentTimeMillis() < deadline) {
                     long stored = c.metrics().stored.sum();
@@ -186,7 +190,7 @@ public final class CollectorBench {
                         steadyStartNanos = now;
                         steadyStartCount = stored;
                     }
-                    if (!backlog && latencyAtWarm == null && now - start >= 5_000_000_000L) {
+                    if (!backlog && latencyAtWarm == null && now - start >= warmupSeconds * 1_000_000_000L) {
                         latencyAtWarm = c.metrics().latencySnapshot();
                     }
                     if (loadDuring == null && now - start >= 10_000_000_000L) {
@@ -194,9 +198,17 @@ public final class CollectorBench {
                     }
                     if (progress && System.currentTimeMillis() - lastPrint >= 1000) {
                         lastPrint = System.currentTimeMillis();
-                        System.out.printf("  %tT stored %d received %d duplicates %d dropped %d p99 so far %.1f ms%n", lastPrint, stored,
-                                c.metrics().received.sum(), c.metrics().duplicates.sum(), c.metrics().dropped(),
-                                c.metrics().latencyPercentileMicros(0.99) / 1000.0);
+                        long[] h = c.metrics().latencySnapshot();
+                        long[] window = h.clone();
+                        for (int i = 0; i < window.length; i++) {
+                            window[i] -= lastWindow[i];
+                        }
+                        lastWindow = h;
+                        System.out.printf("  %tT stored %d (+%d) duplicates %d dropped %d; %s%s%n", lastPrint, stored, stored - lastStored,
+                                c.metrics().duplicates.sum(), c.metrics().dropped(), load(), backlog ? "" : String.format(
+                                        "; this second: p50 %.1f ms p99 %.1f ms", Metrics.percentileMicros(window, 0.5) / 1000.0,
+                                        Metrics.percentileMicros(window, 0.99) / 1000.0));
+                        lastStored = stored;
                     }
                     Thread.sleep(2);
                 }
@@ -221,8 +233,8 @@ public final class CollectorBench {
                     for (long x : hist) {
                         n += x;
                     }
-                    System.out.printf("latency: %d agents x %d records/s for %d s; append -> durable in the collector over %d records after 5 s of"
-                            + " warm-up: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (0.1 ms buckets)%n", agents, rate, seconds, n,
+                    System.out.printf("latency: %d agents x %d records/s for %d s; append -> durable in the collector over %d records after %d s of"
+                            + " warm-up: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (0.1 ms buckets)%n", agents, rate, seconds, n, warmupSeconds,
                             Metrics.percentileMicros(hist, 0.5) / 1000.0, Metrics.percentileMicros(hist, 0.99) / 1000.0,
                             Metrics.percentileMicros(hist, 0.999) / 1000.0, Metrics.percentileMicros(hist, 1.0) / 1000.0);
                 }

@@ -44,7 +44,8 @@ final class InstanceFeed implements AutoCloseable {
     static final long WINDOW = 32_768;
     static final long HELLO_EVERY_NANOS = 1_000_000_000L;
     static final long REWIND_AFTER_NANOS = 3_000_000_000L;
-    static final long SAVE_EVERY_NANOS = 200_000_000L;
+    /** How often the anchor is saved: a stale one only costs re-sending what the collector then drops as duplicates. */
+    static final long SAVE_EVERY_NANOS = 1_000_000_000L;
     static final long RING_CHECK_NANOS = 1_000_000_000L;
 
     final Path dir;
