@@ -113,15 +113,31 @@ public final class Decision {
     }
 
     /**
-     * The modify rules to apply, in policy order (when {@link #verdict()} is MODIFY); the agent
-     * applies each rule's {@link Rule#modify} in turn.
+     * The modify rules to apply, in policy order, when the call goes ahead: for a MODIFY verdict,
+     * and for an ESCALATE verdict once approved (an approver releases the call, not the rules
+     * that change it). The agent applies each rule's {@link Rule#modify} in turn.
      */
     public int modifyCount() {
-        return verdict == Verdict.MODIFY ? decisiveCount : 0;
+        if (verdict != Verdict.MODIFY && verdict != Verdict.ESCALATE) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < matchedCount; i++) {
+            if (matched[i].action == Verdict.MODIFY && matched[i].mode == Mode.ENFORCE) {
+                n++;
+            }
+        }
+        return n;
     }
 
+    /** The i-th modification (see {@link #modifyCount()}), in policy order. */
     public Modify modify(int i) {
-        return decisive[i].modify;
+        for (int k = 0; k < matchedCount; k++) {
+            if (matched[k].action == Verdict.MODIFY && matched[k].mode == Mode.ENFORCE && i-- == 0) {
+                return matched[k].modify;
+            }
+        }
+        throw new IndexOutOfBoundsException("modification " + i);
     }
 
     void addDecisive(Rule r) {

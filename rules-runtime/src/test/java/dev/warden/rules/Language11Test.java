@@ -51,6 +51,29 @@ class Language11Test {
     }
 
     @Test
+    void modificationsStillApplyToAnEscalatedCall() {
+        Policy p = parse(String.join("\n",
+                "version: 1.1",
+                "name: p",
+                "rules:",
+                "  - id: strip",
+                "    match: { kind: http }",
+                "    action: modify",
+                "    modify: { headers: { remove: [Authorization] } }",
+                "  - id: ask",
+                "    match: { kind: http, method: DELETE }",
+                "    action: escalate",
+                ""));
+        Decision d = new Evaluator(p).evaluate(Policies.http("DELETE", "x.example"), new Decision());
+        assertEquals(Verdict.ESCALATE, d.verdict());
+        assertEquals(1, d.modifyCount(), "once approved, the call goes ahead modified");
+        assertEquals(List.of("Authorization"), d.modify(0).removeHeaders);
+        Decision allow = new Evaluator(parse("version: 1.1\nname: q\nrules:\n  - id: x\n    match: { kind: http }\n    action: deny\n"))
+                .evaluate(Policies.http("GET", "x.example"), new Decision());
+        assertEquals(0, allow.modifyCount());
+    }
+
+    @Test
     void concurrentReservationsNeverOvershootTheBudget() throws Exception {
         BudgetWindow w = new BudgetWindow(1000, 86_400_000L);
         AtomicLong reserved = new AtomicLong();

@@ -24,6 +24,8 @@ public final class BudgetWindow {
     private final long bucketMillis;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
+    /** The bucket epoch of the last expiry scan: buckets only leave the window when the epoch moves. */
+    private volatile long scannedEpoch = Long.MIN_VALUE;
 
     public BudgetWindow(double max, long windowMillis) {
         this.maxCents = Math.round(max * 100);
@@ -134,6 +136,9 @@ public final class BudgetWindow {
     /** Clears buckets that left the window, subtracting their sums from the total. */
     private void expire(long now) {
         long current = epochOf(now);
+        if (current == scannedEpoch) {
+            return;
+        }
         long span = BUCKETS - 1;
         for (int i = 0; i < BUCKETS; i++) {
             long b = buckets.get(i);
@@ -147,6 +152,7 @@ public final class BudgetWindow {
                 total.addAndGet(-sum);
             }
         }
+        scannedEpoch = current;
     }
 
     /** The buckets as (epoch, cents) pairs, for persisting across a restart. */
@@ -166,6 +172,7 @@ public final class BudgetWindow {
             sum += snapshot[i] & SUM_MASK;
         }
         total.set(sum);
+        scannedEpoch = Long.MIN_VALUE;
         expire(now);
     }
 }
