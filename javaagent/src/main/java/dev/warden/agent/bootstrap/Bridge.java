@@ -39,6 +39,8 @@ public final class Bridge {
     public static final int TOOL_SPRING_AI = 2;
     /** MCP Java SDK client {@code McpAsyncClient.callTool} (the sync client delegates): (the client, CallToolRequest, null). */
     public static final int TOOL_MCP_CLIENT = 3;
+    /** MCP Java SDK server tool call handler ({@link GovernedToolHandler}): (McpAsyncServerExchange, CallToolRequest, null). */
+    public static final int TOOL_MCP_SERVER = 4;
 
     // framework scopes (session and parent for what runs inside): what a of scopeEnter is
     /** LangChain4j AI-service invocation: (InvocationContext). */
@@ -250,6 +252,28 @@ public final class Bridge {
             }
             return null;
         }
+    }
+
+    /** What {@link #toolCall} returned, when it is a denial (the framework's error result); else null. */
+    public static Object toolDenial(Object answer) {
+        ToolDispatcher d = tools;
+        if (d == null || answer == null) {
+            return null;
+        }
+        try {
+            return d.toolDenial(answer);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** An MCP server tool specification is being built: its handler, governed. */
+    @SuppressWarnings("unchecked")
+    public static java.util.function.BiFunction<Object, Object, Object> wrapToolHandler(java.util.function.BiFunction<Object, Object, Object> handler) {
+        if (tools == null || handler == null || handler instanceof GovernedToolHandler) {
+            return handler;
+        }
+        return new GovernedToolHandler(handler);
     }
 
     /** After {@link #toolCall}: the modified first argument, or null to keep it. */

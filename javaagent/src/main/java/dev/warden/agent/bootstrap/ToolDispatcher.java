@@ -15,6 +15,9 @@ public interface ToolDispatcher {
     /** A tool call is about to run; {@code framework} is one of {@code Bridge.TOOL_*}. */
     Object toolCall(int framework, Object a, Object b, Object c);
 
+    /** {@code answer} (what {@link #toolCall} returned) when it is a denial result, else null. */
+    Object toolDenial(Object answer);
+
     /**
      * The replacement of the hooked method's first argument when an {@code action: modify} rule
      * changed the tool's arguments (built through the framework's own request type), else null.

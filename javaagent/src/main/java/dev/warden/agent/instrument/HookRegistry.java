@@ -24,6 +24,7 @@ import dev.warden.agent.jdbc.StatementExecuteAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
 import dev.warden.agent.session.ExecuteAdvice;
 import dev.warden.agent.session.ThreadAdvice;
+import dev.warden.agent.tool.HandlerWrapAdvice;
 import dev.warden.agent.tool.ScopeAdvice;
 import dev.warden.agent.tool.ToolCallAdvice;
 import java.util.List;
@@ -154,6 +155,9 @@ public final class HookRegistry {
             // ---- tool: MCP Java SDK client (McpSyncClient delegates to it); a denial is Mono.just(error CallToolResult) ----
             Hook.on("tool", "mcp", "io/modelcontextprotocol/client/McpAsyncClient", "callTool",
                     "(Lio/modelcontextprotocol/spec/McpSchema$CallToolRequest;)Lreactor/core/publisher/Mono;", ToolCallAdvice.of(Bridge.TOOL_MCP_CLIENT, -2, 0, -1)),
+            // ---- tool: MCP Java SDK server: every tool specification's handler governed (sync ones are converted to async) ----
+            Hook.on("tool", "mcp-server", "io/modelcontextprotocol/server/McpServerFeatures$AsyncToolSpecification", "<init>",
+                    "(Lio/modelcontextprotocol/spec/McpSchema$Tool;Ljava/util/function/BiFunction;)V", HandlerWrapAdvice::new),
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Mcp {
     static final String SESSION_SOURCE = "mcp-client";
+    static final String SERVER_SESSION_SOURCE = "mcp-session";
+    private static final ClassValue<Method> SESSION_ID = accessor("sessionId");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final ClassValue<Method> NAME = accessor("name");
@@ -68,6 +70,12 @@ final class Mcp {
         } catch (Exception e) {
             return "{}";
         }
+    }
+
+    /** An MCP server exchange's session id ({@code McpAsyncServerExchange.sessionId()}), or null. */
+    static String serverSession(Object exchange) {
+        Object v = call(SESSION_ID, exchange);
+        return v == null ? null : v.toString();
     }
 
     /** The session of a client outside any framework session: the client instance. */

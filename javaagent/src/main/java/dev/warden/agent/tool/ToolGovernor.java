@@ -104,6 +104,20 @@ public final class ToolGovernor implements ToolDispatcher {
                     }
                     break;
                 }
+                case Bridge.TOOL_MCP_SERVER: {
+                    if (ts.inside(Family.TOOL)) {
+                        return null; // a wrapper around a governed handler (structured output)
+                    }
+                    name = Mcp.name(b);
+                    args = Mcp.arguments(b);
+                    frameworkName = "mcp";
+                    String session = Mcp.serverSession(a);
+                    if (session != null) {
+                        ts.session = session;
+                        ts.sessionSource = Mcp.SERVER_SESSION_SOURCE;
+                    }
+                    break;
+                }
                 default:
                     return null;
             }
@@ -135,7 +149,7 @@ public final class ToolGovernor implements ToolDispatcher {
                 }
             }
             ts.parent = name;
-            if (framework == Bridge.TOOL_SPRING_AI) {
+            if (framework == Bridge.TOOL_SPRING_AI || framework == Bridge.TOOL_MCP_SERVER) {
                 ts.enter(Family.TOOL); // Spring AI wrappers delegate to the callback they wrap: one evaluation
             }
             return token;
@@ -162,9 +176,16 @@ public final class ToolGovernor implements ToolDispatcher {
                 return json;
             case Bridge.TOOL_MCP_CLIENT:
                 return Mcp.withArguments(b, json);
+            case Bridge.TOOL_MCP_SERVER:
+                return Mcp.withArguments(b, json); // the handler's request (the injected code replaces the second argument)
             default:
                 return null;
         }
+    }
+
+    @Override
+    public Object toolDenial(Object answer) {
+        return answer instanceof Token ? null : answer;
     }
 
     @Override
@@ -179,6 +200,7 @@ public final class ToolGovernor implements ToolDispatcher {
             case Bridge.TOOL_SPRING_AI:
                 return message;
             case Bridge.TOOL_MCP_CLIENT:
+            case Bridge.TOOL_MCP_SERVER:
                 return Mcp.deniedMono(b.getClass().getClassLoader(), message);
             default:
                 throw new IllegalStateException("unknown tool framework " + framework);
@@ -195,7 +217,7 @@ public final class ToolGovernor implements ToolDispatcher {
         if (t.call == null) {
             return;
         }
-        if (t.framework == Bridge.TOOL_SPRING_AI) {
+        if (t.framework == Bridge.TOOL_SPRING_AI || t.framework == Bridge.TOOL_MCP_SERVER) {
             t.ts.leave(Family.TOOL);
         }
         String status = "ok";

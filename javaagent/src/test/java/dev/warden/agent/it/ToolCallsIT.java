@@ -338,4 +338,32 @@ class ToolCallsIT {
         assertTrue(d.approvalWaitedMs >= 1500, "the call did not wait for the approval timeout: " + d);
         assertEquals(null, d.approver, d.toString());
     }
+
+    /** MCP server side: the server JVM runs under the agent and refuses the tool calls itself. */
+    @Test
+    void mcpServerToolCallsAreGoverned() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path evidence = tmp.resolve("evidence");
+        Path markers = Files.createDirectories(tmp.resolve("markers"));
+        String serverAgent = "-javaagent:" + AgentRun.agentJar() + "=policy=" + policy + ",agent=mcp-server-it,evidence=" + evidence + ",approvals=deny";
+        AgentRun run = new AgentRun().main(dev.warden.agent.it.apps.McpClientApp.class, markers.toString(), toolsClasspath(), serverAgent);
+        run.classpath = toolsClasspath();
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.value("big refund").startsWith("error=true Blocked by policy big-refunds-need-approval: "), r::toString);
+        assertTrue(r.value("small refund").startsWith("error=false issueRefund done"), r::toString);
+        assertTrue(r.value("delete").startsWith("error=true Blocked by policy no-account-deletion: "), r::toString);
+        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the denied refund ran on the server");
+        assertTrue(Files.exists(markers.resolve("issueRefund-o2")), "the allowed refund never ran");
+        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion ran on the server");
+
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, tools.size(), ev.dump());
+        for (EvidenceRecord d : tools) {
+            assertEquals("mcp", d.attributes.get("framework"), d.toString());
+            assertEquals("mcp-session", d.sessionSource, d.toString());
+        }
+        assertEquals("ok", ev.outcomeOf(ev.decisions(d -> "issueRefund".equals(d.target) && "allow".equals(d.decision)).get(0)).outcomeStatus, ev.dump());
+    }
 }

@@ -8,19 +8,25 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An MCP client (MCP Java SDK 2.1.0, sync client) that forks {@link McpServerApp} over stdio and
  * calls its tools: {@code issueRefund} of 600 and of 100, {@code deleteAccount}. Prints
- * {@code <label>: error=<isError> <text>} per call. Arguments: the marker directory and the
- * server's class path.
+ * {@code <label>: error=<isError> <text>} per call. Arguments: the marker directory, the
+ * server's class path, and optionally one JVM argument for the server (its own {@code -javaagent}).
  */
 public final class McpClientApp {
     public static void main(String[] args) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ServerParameters server = ServerParameters.builder(java.toString())
-                .args("-cp", args[1], McpServerApp.class.getName(), args[0]).build();
+        List<String> serverArgs = new ArrayList<>();
+        if (args.length > 2) {
+            serverArgs.add(args[2]); // e.g. the server's own -javaagent
+        }
+        serverArgs.addAll(List.of("-cp", args[1], McpServerApp.class.getName(), args[0]));
+        ServerParameters server = ServerParameters.builder(java.toString()).args(serverArgs).build();
         McpSyncClient client = McpClient.sync(new StdioClientTransport(server, McpJsonDefaults.getMapper()))
                 .requestTimeout(Duration.ofSeconds(30)).build();
         client.initialize();
