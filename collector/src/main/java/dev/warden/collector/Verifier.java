@@ -58,8 +58,8 @@ public final class Verifier {
         public long unsealed;
         public final List<String> warnings = new ArrayList<>();
         public long nanos;
-        /** The store sequence of the excerpt {@link #problem} names (Long.MAX_VALUE while ok). */
-        long problemSeq = Long.MAX_VALUE;
+        /** The store sequence of the excerpt {@link #problem} names (Long.MAX_VALUE while ok); read without a lock by every thread. */
+        private volatile long problemSeq = Long.MAX_VALUE;
         private int problemRank;
 
         void fail(String p) {
@@ -80,7 +80,7 @@ public final class Verifier {
             }
         }
 
-        synchronized long problemSeq() {
+        long problemSeq() {
             return problemSeq;
         }
     }
@@ -256,14 +256,16 @@ public final class Verifier {
                     if (b.last) {
                         return;
                     }
-                    check.check(b, res);
+                    try {
+                        check.check(b, res);
+                    } catch (RuntimeException e) {
+                        res.fail(b.storeSeq[0], CONTENT, "verification failed at excerpt " + b.storeSeq[0] + ": " + e);
+                    }
                     b.clear();
-                    free.put(b);
+                    free.put(b); // always handed back: the reading thread waits for free batches
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                res.fail(0, CONTENT, "verification failed: " + e);
             }
         }
 

@@ -92,6 +92,18 @@ class VerifierTest {
     }
 
     @Test
+    void theFirstProblemInStoreOrderIsNamedWhateverThreadFindsIt() throws Exception {
+        // a modified record (found by a content check) before a deleted one (found by the reading thread)
+        patchFile("item-a-00100", "item-a-00101");
+        rewrite(l -> l.remove(findRecord(l, "item-b-00030")));
+        for (int threads : new int[] {1, 2, 4}) {
+            Verifier.Result r = new Verifier(threads).verify(store, null);
+            assertFalse(r.ok, threads + " threads");
+            assertTrue(r.problem.contains("record a-100") && r.problem.contains("modified"), threads + " threads: " + r.problem);
+        }
+    }
+
+    @Test
     void deletedRecordIsNamed() throws Exception {
         rewrite(l -> l.remove(findRecord(l, "item-a-00030")));
         Verifier.Result r = verify();

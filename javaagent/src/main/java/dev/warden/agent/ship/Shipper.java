@@ -183,7 +183,9 @@ public final class Shipper implements AutoCloseable {
                 counters.errors.increment();
                 lastError = String.valueOf(t);
                 closeTransport();
-                if (running) {
+                if (drainUntilNanos != 0) {
+                    running = false; // closing, and the link is broken: nothing more can be shipped
+                } else if (running) {
                     sleepQuietly(1_000);
                 }
             }
