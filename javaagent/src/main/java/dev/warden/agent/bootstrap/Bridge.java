@@ -41,6 +41,8 @@ public final class Bridge {
     public static final int TOOL_MCP_CLIENT = 3;
     /** MCP Java SDK server tool call handler ({@link GovernedToolHandler}): (McpAsyncServerExchange, CallToolRequest, null). */
     public static final int TOOL_MCP_SERVER = 4;
+    /** A custom tool from {@code config=FILE} ({@code class#method}): (this or null, Object[] arguments, "name\0parameter names"). */
+    public static final int TOOL_CUSTOM = 5;
 
     // framework scopes (session and parent for what runs inside): what a of scopeEnter is
     /** LangChain4j AI-service invocation: (InvocationContext). */

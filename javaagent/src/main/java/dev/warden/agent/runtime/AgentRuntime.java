@@ -160,7 +160,9 @@ public final class AgentRuntime {
         Bridge.tools = new dev.warden.agent.tool.ToolGovernor(g);
         phase("governor");
 
-        HookTransformer t = new HookTransformer(HookRegistry.HOOKS, AgentRuntime.class.getClassLoader(), config.verify);
+        List<Hook> hooks = new ArrayList<>(HookRegistry.HOOKS);
+        hooks.addAll(dev.warden.agent.tool.CustomTools.hooks(config.extra.get("tools"), problems)); // config=FILE tools: class#method
+        HookTransformer t = new HookTransformer(hooks, AgentRuntime.class.getClassLoader(), config.verify);
         transformer = t;
         inst.addTransformer(t, true);
         phase("transformer");

@@ -118,6 +118,11 @@ public final class ToolGovernor implements ToolDispatcher {
                     }
                     break;
                 }
+                case Bridge.TOOL_CUSTOM:
+                    name = CustomTools.name(c);
+                    args = CustomTools.arguments(c, b);
+                    frameworkName = "custom";
+                    break;
                 default:
                     return null;
             }
@@ -135,6 +140,9 @@ public final class ToolGovernor implements ToolDispatcher {
             Object decided = governor.decide(ts, Family.TOOL, null, false);
             if (decided instanceof Throwable) {
                 token.restore();
+                if (framework == Bridge.TOOL_CUSTOM) {
+                    return decided; // the block exception, thrown at the call site
+                }
                 return denial(framework, a, b, ((Throwable) decided).getMessage());
             }
             token.call = (Call) decided;
@@ -156,6 +164,9 @@ public final class ToolGovernor implements ToolDispatcher {
         } catch (Throwable t) {
             token.restore();
             Object f = governor.failure(Family.TOOL, t);
+            if (f instanceof Throwable && framework == Bridge.TOOL_CUSTOM) {
+                return f;
+            }
             if (f instanceof Throwable) {
                 try {
                     return denial(framework, a, b, ((Throwable) f).getMessage());

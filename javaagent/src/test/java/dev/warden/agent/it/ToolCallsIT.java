@@ -366,4 +366,32 @@ class ToolCallsIT {
         }
         assertEquals("ok", ev.outcomeOf(ev.decisions(d -> "issueRefund".equals(d.target) && "allow".equals(d.decision)).get(0)).outcomeStatus, ev.dump());
     }
+
+    /** A custom tool ({@code class#method} from {@code config=FILE}): arguments by parameter name; a denial is the block exception. */
+    @Test
+    void customToolsFromTheConfigFileAreGoverned() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path config = Files.writeString(tmp.resolve("warden.yaml"), """
+                tools:
+                  - hook: com.acme.payments.Payments#refund
+                    name: issueRefund
+                """);
+        Path evidence = tmp.resolve("evidence");
+        AgentRun run = new AgentRun()
+                .agent("policy=" + policy + ",agent=custom-it,evidence=" + evidence + ",approvals=deny,config=" + config)
+                .main(com.acme.payments.Payments.class);
+        run.classpath = toolsClasspath();
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.value("result o1").startsWith("blocked dev.warden.agent.bootstrap.BlockedIOException Blocked by policy big-refunds-need-approval: "), r::toString);
+        assertEquals("refunded 100.0", r.value("result o2"), r::toString);
+        assertFalse(r.stdout().contains("tool ran: refund o1"), r::toString);
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(2, tools.size(), ev.dump());
+        tools.forEach(d -> assertEquals("custom", d.attributes.get("framework"), d.toString()));
+        assertEquals("deny", tools.get(0).decision, ev.dump());
+        assertEquals("allow", tools.get(1).decision, ev.dump());
+        assertEquals("ok", ev.outcomeOf(tools.get(1)).outcomeStatus, ev.dump());
+    }
 }
