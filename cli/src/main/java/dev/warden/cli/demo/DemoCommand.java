@@ -150,6 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "--mail-url", urls.get("mail_url").asText()));
         String cursor = null;
         Set<String> seenApprovals = new HashSet<>();
+        Set<String> printed = new HashSet<>();
         boolean approvedOne = false;
         Map<String, Integer> counts = new LinkedHashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -163,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
                         continue;
                     }
                     String summary = p.path("summary").asText();
-                    if (!approvedOne && summary.contains("600")) {
+                    if (!approvedOne && summary.contains("issueRefund") && summary.matches(".*\\b600(\\.0+)?\\b.*")) {
                         JsonNode r = post(api + "/api/approvals/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/approve?as=" + approver, approverToken);
                         approvedOne = r != null;
                         say("      approval requested: " + summary);
@@ -178,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
             boolean fresh = false;
             if (page != null) {
                 for (JsonNode r : page.path("records")) {
-                    if (!"decision".equals(r.path("type").asText())) {
+                    if (!"decision".equals(r.path("type").asText()) || !printed.add(r.path("id").asText())) {
                         continue;
                     }
                     fresh = true;

@@ -67,7 +67,13 @@ public final class CollectorApprovalGate implements ApprovalGate {
         return (System.nanoTime() - startNanos) / 1_000_000L;
     }
 
-    /** One line for the approver, without secrets: no query values, SQL already normalised, no process arguments, no tool arguments. */
+    /**
+     * One line for the approver. A person cannot approve a refund without seeing its amount, so a
+     * tool call shows its arguments (at most 500 characters): the line lives only in the collector's
+     * pending-approval list, behind the approvers' bearer tokens, and never in the audit trail (which
+     * keeps the arguments' digest). Still withheld: query values (URLs are shown without them), SQL
+     * literals (already normalised), process arguments.
+     */
     static String summary(Action a) {
         if (a.kind() == null) {
             return "(unknown action)";
@@ -84,8 +90,13 @@ public final class CollectorApprovalGate implements ApprovalGate {
             }
             case SQL -> sb.append(a.statement() == null ? "?" : a.statement());
             case PROCESS -> sb.append(a.command() == null ? "?" : a.command()).append(" (arguments withheld)");
-            case TOOL -> sb.append(a.tool() == null ? "?" : a.tool()).append(a.framework() == null ? "" : " via " + a.framework())
-                    .append(" (arguments withheld)");
+            case TOOL -> {
+                sb.append(a.tool() == null ? "?" : a.tool()).append(a.framework() == null ? "" : " via " + a.framework());
+                String args = a.args();
+                if (args != null && !args.isBlank()) {
+                    sb.append(' ').append(args.length() > 500 ? args.substring(0, 500) + "…" : args);
+                }
+            }
         }
         return sb.length() > 1000 ? sb.substring(0, 1000) + "…" : sb.toString();
     }
