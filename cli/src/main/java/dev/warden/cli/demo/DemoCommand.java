@@ -241,6 +241,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (!approval.isMissingNode() && approval.has("decision")) {
             decision = decision + " (" + approval.path("decision").asText() + (approval.has("approver") ? " by " + approval.path("approver").asText() : "") + ")";
         }
+        String would = r.path("would_decide").asText("");
+        if (!would.isEmpty() && !would.equals(r.path("decision").asText())) {
+            decision = decision + " (monitor: would " + would + ")";
+        }
         String what = kind + " " + target + (parent.isEmpty() || "tool".equals(kind) ? "" : "  [in " + parent + "]");
         if (what.length() > 70) {
             what = what.substring(0, 67) + "...";
