@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,8 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The application thread never meets the shipper: it only appends to the local queue. If the
  * collector is down or slow, evidence accumulates locally and the shipper catches up when it
  * returns. The embedded Aeron media driver and client run on this same thread
- * ({@link AeronRuntime}): shipping adds exactly this one thread to the host JVM, and idle it parks (up
- * to 1 ms at a time).
+ * ({@link AeronRuntime}): shipping adds exactly this one thread to the host JVM. It never spins:
+ * between bursts of work it parks up to 1 ms at a time, after a second without work 5 ms at a
+ * time (about 1% of a core while idle).
  *
  * <p>{@link #start} and {@link #close} may be called from any thread; everything else runs on
  * the shipper thread.
@@ -97,6 +99,9 @@ public final class Shipper implements AutoCloseable {
     private static final long DISCOVER_EVERY_NANOS = 2_000_000_000L;
     /** How long {@link #close()} lets the collector take what this JVM wrote last. */
     public static final long DRAIN_MILLIS = 2_000;
+    /** After this long without work the thread parks {@link #QUIET_PARK_NANOS} at a time instead of at most 1 ms. */
+    private static final long QUIET_AFTER_NANOS = 1_000_000_000L;
+    private static final long QUIET_PARK_NANOS = 5_000_000L;
     /** Caught up for this long in a row while draining: the evidence writer has flushed too. */
     private static final long DRAINED_QUIET_NANOS = 150_000_000L;
     /** Aeron's largest MTU: a whole batch frame in one loopback datagram. */
@@ -111,6 +116,7 @@ public final class Shipper implements AutoCloseable {
     /** Set by {@link #close}: ship what is left, then stop (System.nanoTime deadline; 0 while running normally). */
     private volatile long drainUntilNanos;
     private long caughtUpSinceNanos;
+    private long lastWorkNanos;
     private volatile String lastError;
 
     private AeronRuntime runtime;
@@ -239,8 +245,8 @@ public final class Shipper implements AutoCloseable {
         FragmentHandler handler = new FragmentAssembler(this::onControl);
         long lastDiscover = 0;
         while (running) {
-            int work = runtime.doWork(); // the embedded driver and the Aeron client run on this thread
-            work += control.poll(handler, 16);
+            int aeronWork = runtime.doWork(); // the embedded driver and the Aeron client run on this thread
+            int work = control.poll(handler, 16);
             long now = System.nanoTime();
             boolean connected = pub.isConnected();
             if (connected && !wasConnected) {
@@ -270,7 +276,16 @@ public final class Shipper implements AutoCloseable {
                 running = false;
                 break;
             }
-            idle.idle(work);
+            // the driver's timers always find a little to do, so only the shipper's own work (frames,
+            // records, approvals) tells whether anything is going on
+            if (work > 0) {
+                lastWorkNanos = now;
+                idle.idle(work + aeronWork);
+            } else if (now - lastWorkNanos > QUIET_AFTER_NANOS) {
+                LockSupport.parkNanos(QUIET_PARK_NANOS); // nothing for a while: wake 200 times a second, not 1000
+            } else {
+                idle.idle(aeronWork);
+            }
         }
     }
 
