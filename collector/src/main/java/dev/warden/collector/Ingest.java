@@ -464,7 +464,9 @@ final class Ingest implements AutoCloseable {
             r.attributes.put("subject_instance", instance);
             r.session = session;
             r.principal = principal;
-            r.target = summary;
+            // the summary the approver reads may show a tool's arguments: it stays in the pending list and
+            // never reaches the trail, which names the action by its digest (the agent's decision record,
+            // with the same approval id, has the redacted target)
             r.argsDigest = digest;
             appendOwn(r);
         }
@@ -483,7 +485,6 @@ final class Ingest implements AutoCloseable {
         r.attributes.put("subject_instance", p.instance());
         r.session = p.session();
         r.principal = p.principal();
-        r.target = p.summary();
         r.argsDigest = p.actionDigest();
         appendOwn(r);
         Bindings.Binding bd = bindings.get(p.instance());

@@ -1,6 +1,7 @@
 package dev.warden.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -177,6 +178,8 @@ class HostileAndApprovalTest {
         Exporter.export(cfg.store, Exporter.Format.JSONL, new ExportFilter(), out);
         assertTrue(out.toString().contains("\"event\":\"approval-decided\""), out.toString());
         assertTrue(out.toString().contains("\"approver\":\"alice\",\"decision\":\"approved\""), out.toString());
+        assertFalse(out.toString().contains("amount=900"), "the approver's summary stays out of the trail: " + out);
+        assertTrue(out.toString().contains("\"args_digest\":\"hmac-sha256:abcd\""), "the trail names the action by its digest: " + out);
     }
 
     static HttpResponse<String> send(HttpClient http, String url, String method, String token) throws Exception {
