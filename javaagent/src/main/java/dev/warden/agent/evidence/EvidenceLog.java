@@ -70,6 +70,10 @@ public final class EvidenceLog implements AutoCloseable {
     private final Thread writer;
     private final Thread shutdownHook;
     private volatile boolean running = true;
+    /** Set by {@link #awaitWritten}: open the queue without waiting for the start-up delay. */
+    private volatile boolean openNow;
+    /** How long after start the writer opens the Chronicle queue (unless needed sooner). */
+    static final long OPEN_DELAY_NANOS = 2_000_000_000L;
     private volatile String refusal;
     private volatile String writerProblem;
 
@@ -243,6 +247,8 @@ public final class EvidenceLog implements AutoCloseable {
     /** Waits (up to {@code timeoutMillis}) until the queue is open and every staged record is in it; true when it is. */
     public boolean awaitWritten(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        openNow = true;
+        java.util.concurrent.locks.LockSupport.unpark(writer);
         while (queue == null || ring.size() > 0) {
             if (System.nanoTime() > deadline || writerProblem != null && queue == null) {
                 return false;
@@ -256,6 +262,18 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void writeLoop() {
         writerInit.run();
+        // Chronicle's start-up costs a few hundred milliseconds of CPU; on a small machine that
+        // would be taken from the application's own start. Records are durable in the ring, so the
+        // queue opens once the application had time to start, sooner if the ring fills or a
+        // reader asks, and not at all if the JVM exits first (its records stay in the ring, where
+        // readers and the next JVM find them).
+        long openAt = System.nanoTime() + OPEN_DELAY_NANOS;
+        while (running && !openNow && System.nanoTime() < openAt && ring.size() < EvidenceRing.CAPACITY / 4) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+        if (!running && !openNow) {
+            return;
+        }
         SingleChronicleQueue q;
         try {
             ChronicleSetup.quiet();
@@ -289,8 +307,10 @@ public final class EvidenceLog implements AutoCloseable {
                 return false;
             }
         };
-        // idle: spin briefly, then park for up to 10 ms (about 100 wake-ups a second)
-        BackoffIdleStrategy idle = new BackoffIdleStrategy(20, 10, 1_000, 10_000_000);
+        // idle: park 1 ms, then up to 10 ms (100 wake-ups a second when nothing happens). Records
+        // wait in the ring meanwhile, durable already; waking less often takes less CPU from the
+        // application and moves records in batches.
+        BackoffIdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000_000, 10_000_000);
         boolean paused = Boolean.getBoolean(WRITER_PAUSED);
         while (running && paused) {
             idle.idle();
@@ -311,8 +331,9 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void stopWriter() {
         running = false;
-        // a JVM exiting while Chronicle still starts waits for it (a queue abandoned half-created
-        // cannot be read): only applications that exit within their first half second notice
+        java.util.concurrent.locks.LockSupport.unpark(writer);
+        // a JVM exiting while Chronicle is starting waits for it (a queue abandoned half-created
+        // cannot be read); one exiting before the queue was opened leaves its records staged
         try {
             writer.join(2_000);
         } catch (InterruptedException e) {
