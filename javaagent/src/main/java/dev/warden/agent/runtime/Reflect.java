@@ -52,6 +52,21 @@ public final class Reflect {
         }
     }
 
+    /**
+     * {@code target.name()}, or null when the target is null, has no such method, or the method
+     * fails: for reading a framework object's accessors where absence is an answer.
+     */
+    public static Object callOrNull(Object target, String name) {
+        if (target == null) {
+            return null;
+        }
+        try {
+            return call(target, name);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** {@code target.name}, a public field. */
     public static Object field(Object target, String name) throws ReflectiveOperationException {
         Class<?> type = target.getClass();

@@ -1,5 +1,7 @@
 package dev.warden.agent.tool;
 
+import dev.warden.agent.runtime.Reflect;
+
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,63 +17,29 @@ final class LangChain4j {
     static final String SESSION_SOURCE = "langchain4j-memory-id";
     private static final String RESULT = "dev.langchain4j.service.tool.ToolExecutionResult";
 
-    private static final ClassValue<Method> NAME = accessor("name");
-    private static final ClassValue<Method> ARGUMENTS = accessor("arguments");
-    private static final ClassValue<Method> MEMORY_ID = accessor("chatMemoryId");
-    private static final ClassValue<Method> IS_ERROR = accessor("isError");
     private static final ConcurrentHashMap<ClassLoader, Method[]> BUILDERS = new ConcurrentHashMap<>();
 
     private LangChain4j() {
     }
 
-    private static ClassValue<Method> accessor(String name) {
-        return new ClassValue<>() {
-            @Override
-            protected Method computeValue(Class<?> type) {
-                try {
-                    Method m = type.getMethod(name);
-                    m.setAccessible(true);
-                    return m;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            }
-        };
-    }
-
-    private static Object call(ClassValue<Method> accessor, Object target) {
-        if (target == null) {
-            return null;
-        }
-        Method m = accessor.get(target.getClass());
-        if (m == null) {
-            return null;
-        }
-        try {
-            return m.invoke(target);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
     static String name(Object request) {
-        Object v = call(NAME, request);
+        Object v = Reflect.callOrNull(request, "name");
         return v == null ? "unknown" : v.toString();
     }
 
     static String arguments(Object request) {
-        Object v = call(ARGUMENTS, request);
+        Object v = Reflect.callOrNull(request, "arguments");
         return v == null ? "{}" : v.toString();
     }
 
     /** The chat memory id of an {@code InvocationContext}, or null when there is none. */
     static String memoryId(Object invocationContext) {
-        Object v = call(MEMORY_ID, invocationContext);
+        Object v = Reflect.callOrNull(invocationContext, "chatMemoryId");
         return v == null ? null : v.toString();
     }
 
     static boolean isError(Object result) {
-        return Boolean.TRUE.equals(call(IS_ERROR, result));
+        return Boolean.TRUE.equals(Reflect.callOrNull(result, "isError"));
     }
 
     /** A {@code ToolExecutionResult} with {@code isError} and {@code message}, built in {@code loader}. */

@@ -1,5 +1,7 @@
 package dev.warden.agent.tool;
 
+import dev.warden.agent.runtime.Reflect;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -14,54 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Mcp {
     static final String SESSION_SOURCE = "mcp-client";
     static final String SERVER_SESSION_SOURCE = "mcp-session";
-    private static final ClassValue<Method> SESSION_ID = accessor("sessionId");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final ClassValue<Method> NAME = accessor("name");
-    private static final ClassValue<Method> ARGUMENTS = accessor("arguments");
     private static final ConcurrentHashMap<ClassLoader, Method[]> BUILDERS = new ConcurrentHashMap<>();
 
     private Mcp() {
     }
 
-    private static ClassValue<Method> accessor(String name) {
-        return new ClassValue<>() {
-            @Override
-            protected Method computeValue(Class<?> type) {
-                try {
-                    Method m = type.getMethod(name);
-                    m.setAccessible(true);
-                    return m;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            }
-        };
-    }
-
-    private static Object call(ClassValue<Method> accessor, Object target) {
-        if (target == null) {
-            return null;
-        }
-        Method m = accessor.get(target.getClass());
-        if (m == null) {
-            return null;
-        }
-        try {
-            return m.invoke(target);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
     static String name(Object request) {
-        Object v = call(NAME, request);
+        Object v = Reflect.callOrNull(request, "name");
         return v == null ? "unknown" : v.toString();
     }
 
     /** The request's arguments as JSON ({@code {}} when it has none or they cannot be written). */
     static String arguments(Object request) {
-        Object v = call(ARGUMENTS, request);
+        Object v = Reflect.callOrNull(request, "arguments");
         if (!(v instanceof Map)) {
             return "{}";
         }
@@ -74,7 +43,7 @@ final class Mcp {
 
     /** An MCP server exchange's session id ({@code McpAsyncServerExchange.sessionId()}), or null. */
     static String serverSession(Object exchange) {
-        Object v = call(SESSION_ID, exchange);
+        Object v = Reflect.callOrNull(exchange, "sessionId");
         return v == null ? null : v.toString();
     }
 

@@ -1,6 +1,7 @@
 package dev.warden.agent.tool;
 
-import java.lang.reflect.Method;
+import dev.warden.agent.runtime.Reflect;
+
 import java.util.Map;
 
 /**
@@ -15,52 +16,19 @@ final class SpringAi {
     static final String SESSION_SOURCE = "spring-ai-conversation-id";
     static final String CONVERSATION_ID = "chat_memory_conversation_id";
 
-    private static final ClassValue<Method> DEFINITION = accessor("getToolDefinition");
-    private static final ClassValue<Method> NAME = accessor("name");
-    private static final ClassValue<Method> CONTEXT = accessor("context");
 
     private SpringAi() {
     }
 
-    private static ClassValue<Method> accessor(String name) {
-        return new ClassValue<>() {
-            @Override
-            protected Method computeValue(Class<?> type) {
-                try {
-                    Method m = type.getMethod(name);
-                    m.setAccessible(true);
-                    return m;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            }
-        };
-    }
-
-    private static Object call(ClassValue<Method> accessor, Object target) {
-        if (target == null) {
-            return null;
-        }
-        Method m = accessor.get(target.getClass());
-        if (m == null) {
-            return null;
-        }
-        try {
-            return m.invoke(target);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
     /** The name the model calls the tool by. */
     static String name(Object callback) {
-        Object v = call(NAME, call(DEFINITION, callback));
+        Object v = Reflect.callOrNull(Reflect.callOrNull(callback, "getToolDefinition"), "name");
         return v == null ? "unknown" : v.toString();
     }
 
     /** The conversation id of a {@code ChatClientRequest}, or null when the call set none. */
     static String conversationId(Object chatClientRequest) {
-        Object context = call(CONTEXT, chatClientRequest);
+        Object context = Reflect.callOrNull(chatClientRequest, "context");
         if (context instanceof Map) {
             Object id = ((Map<?, ?>) context).get(CONVERSATION_ID);
             return id == null ? null : id.toString();
