@@ -205,7 +205,20 @@ public final class EvidenceLog implements AutoCloseable {
         }
         SingleChronicleQueue q = queue;
         if (q == null) {
-            throw new EvidenceException("evidence queue under " + dir + " is not open (" + (writerProblem == null ? "still starting" : writerProblem) + ") and the staging ring is full", null);
+            // a burst while the queue is still opening (the writer started it when the ring passed
+            // a sixteenth): wait for room rather than fail, as long as the writer is working on it
+            long patience = System.nanoTime() + 5_000_000_000L;
+            while (queue == null && writerProblem == null && writer.isAlive() && System.nanoTime() < patience) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+                if (ring.offer(view, length)) {
+                    return;
+                }
+            }
+            q = queue;
+            if (q == null) {
+                throw new EvidenceException("evidence queue under " + dir + " is not open (" + (writerProblem == null ? "still starting" : writerProblem)
+                        + ") and the staging ring is full", null);
+            }
         }
         try {
             a.writeDirect(q, bytes, length);
@@ -268,7 +281,7 @@ public final class EvidenceLog implements AutoCloseable {
         // reader asks, and not at all if the JVM exits first (its records stay in the ring, where
         // readers and the next JVM find them).
         long openAt = System.nanoTime() + OPEN_DELAY_NANOS;
-        while (running && !openNow && System.nanoTime() < openAt && ring.size() < EvidenceRing.CAPACITY / 4) {
+        while (running && !openNow && System.nanoTime() < openAt && ring.size() < EvidenceRing.CAPACITY / 16) {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
         if (!running && !openNow) {

@@ -61,6 +61,21 @@ class EvidenceQueueReaderTest {
     }
 
     @Test
+    void aBurstLargerThanTheRingBeforeTheQueueOpensIsKept() throws Exception {
+        int n = 0;
+        try (EvidenceLog log = EvidenceLog.open(tmp, "agent-a", "burst")) {
+            EvidenceLog.Appender a = log.newAppender();
+            long bytes = 0;
+            while (bytes < 2L * EvidenceRing.CAPACITY) {
+                append(log, a, "burst-" + n + "-" + "x".repeat(200));
+                bytes += 260;
+                n++;
+            }
+        }
+        assertEquals(n, EvidenceQueueReader.readAllCopies(tmp).size());
+    }
+
+    @Test
     void aTailFollowsNewRecordsAndNewInstances() throws Exception {
         try (EvidenceLog first = EvidenceLog.open(tmp, "agent-a", "i1");
              EvidenceQueueReader.Tail tail = new EvidenceQueueReader.Tail(tmp, null)) {
