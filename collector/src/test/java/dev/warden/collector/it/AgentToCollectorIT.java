@@ -147,6 +147,40 @@ class AgentToCollectorIT {
     }
 
     @Test
+    void aLiveJvmWithoutACollectorIsNotMistakenForDeadButShippedOnceItExits() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), Forked.policy());
+        Path store = tmp.resolve("store");
+        Path evidence = tmp.resolve("evidence");
+        int port = freeUdpPort();
+        Path exitA = tmp.resolve("a.exit");
+        Path exitB = tmp.resolve("b.exit");
+        try (Forked collector = Forked.collector(tmp, "collector", store, port);
+             Forked a = Forked.app(tmp, "app-a", "policy=" + policy + ",agent=pipeline-app,evidence=" + evidence, 50, 0, exitA)) {
+            a.awaitLine("done: 50", 60_000); // alive, no collector: its evidence stays local
+            try (Forked b = Forked.app(tmp, "app-b", agentArgs(policy, evidence, port), 30, 0, exitB)) {
+                await(() -> StoreView.read(store, "pipeline-app").decisionCount() >= 30, 60_000, () -> b.describe() + collector.describe());
+                // b's shipper looks for dead instances every 2 s: give it several looks at a's directory
+                long until = System.currentTimeMillis() + 5_000;
+                while (System.currentTimeMillis() < until) {
+                    assertEquals(1, StoreView.read(store, "pipeline-app").byInstance.size(), "a live JVM's evidence was shipped by another");
+                    Thread.sleep(250);
+                }
+                Files.createFile(exitA);
+                assertEquals(0, a.awaitExit(60_000), a::describe);
+                // now a is dead: b ships its backlog
+                await(() -> StoreView.read(store, "pipeline-app").decisionCount() >= 80, 60_000, () -> b.describe() + collector.describe());
+                Files.createFile(exitB);
+                assertEquals(0, b.awaitExit(60_000), b::describe);
+            }
+        }
+        StoreView view = StoreView.read(store, "pipeline-app");
+        assertEquals(2, view.byInstance.size());
+        long[] calls = view.byInstance.keySet().stream().mapToLong(view::assertCompleteAndOnce).sorted().toArray();
+        assertEquals(30, calls[0]);
+        assertEquals(50, calls[1]);
+    }
+
+    @Test
     void collectorKilledMidStreamAndRestartedLosesNothingAndStoresNothingTwice() throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), Forked.policy());
         Path store = tmp.resolve("store");
