@@ -257,6 +257,16 @@ public final class EvidenceLog implements AutoCloseable {
         return ring.size();
     }
 
+    /**
+     * Opens the queue now rather than after the start-up delay: a shipper reads the queue, so
+     * with a collector a record left staged at exit would reach the collector only when the next
+     * JVM of this agent starts.
+     */
+    public void openPromptly() {
+        openNow = true;
+        java.util.concurrent.locks.LockSupport.unpark(writer);
+    }
+
     /** Waits (up to {@code timeoutMillis}) until the queue is open and every staged record is in it; true when it is. */
     public boolean awaitWritten(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;

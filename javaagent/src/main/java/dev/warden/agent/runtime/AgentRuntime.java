@@ -135,7 +135,10 @@ public final class AgentRuntime {
         phase("policy");
         // with collector=HOST:PORT this instance's queue (and the backlog of dead instances under
         // config.evidence) is shipped to the collector, which also answers approvals=collector
-        Shipper shipper = config.collector == null || log == null ? null : startShipper(config, instance, problems);
+        Shipper shipper = config.collector == null || log == null ? null : startShipper(config, instance, problems, log);
+        if (shipper != null) {
+            log.openPromptly();
+        }
         ApprovalGate approvals = switch (config.approvals) {
             case ALLOW -> FixedApprovals.ALLOW;
             case DENY -> FixedApprovals.DENY;
@@ -221,11 +224,19 @@ public final class AgentRuntime {
     }
 
     /** Starts the evidence shipper (its own thread: the collector being down never reaches the caller) and stops it at exit. */
-    private static Shipper startShipper(AgentConfig config, String instance, List<String> problems) {
+    private static Shipper startShipper(AgentConfig config, String instance, List<String> problems, EvidenceLog log) {
         try {
             Shipper s = Shipper.start(new Shipper.Settings(config.evidence, config.agent, instance, config.collector)
                     .aeronDir(System.getProperty("warden.aeron.dir")).threadSetup(Governor::markInternal));
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "warden-shipper-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    // move what is still staged into the queue, so the shipper's last round ships it
+                    log.awaitWritten(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                s.close();
+            }, "warden-shipper-stop"));
             return s;
         } catch (RuntimeException | LinkageError e) {
             problems.add("collector=" + config.collector + ": evidence cannot be shipped (" + e + "); it stays local under " + config.evidence);
