@@ -33,14 +33,14 @@ class DemoIT {
         String text = Files.readString(out.resolve("demo.txt"), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
 
-        // the governed steps, in the order the agent takes them
+        // a person saw both escalations with their amounts, approved one and left the other
+        assertTrue(text.matches("(?s).*approval requested: tool issueRefund [^\n]*\"amount\":600[^\n]*\n\\s*-> approved by alice.*"), text);
+        assertTrue(text.matches("(?s).*approval requested: tool issueRefund [^\n]*\"amount\":750[^\n]*\n\\s*-> nobody answers.*"), text);
+        // the decisions, in the order the agent acts (approval lines may come before their decision is shipped)
         List<String> want = List.of(
                 "tool lookupCustomer .* allow",
-                "tool issueRefund .* allow",
-                "approval requested: tool issueRefund .*\"amount\":600",
-                "-> approved by alice",
+                "tool issueRefund .* allow +$",
                 "tool issueRefund .* allow \\(approved by alice\\) +big-refunds-need-approval",
-                "approval requested: tool issueRefund .*\"amount\":750",
                 "tool issueRefund .* deny \\(timeout\\) +big-refunds-need-approval",
                 "sql DDL customers +\\[in runSql\\] .* deny +no-ddl",
                 "tool sendEmail .* deny +email-rate",
@@ -49,7 +49,7 @@ class DemoIT {
         List<String> lines = new ArrayList<>(List.of(text.split("\n")));
         int at = 0;
         for (String w : want) {
-            java.util.regex.Pattern pat = java.util.regex.Pattern.compile(".*" + w + ".*");
+            java.util.regex.Pattern pat = java.util.regex.Pattern.compile(".*" + w + (w.endsWith("$") ? "" : ".*"));
             boolean found = false;
             while (at < lines.size()) {
                 if (pat.matcher(lines.get(at++)).matches()) {
