@@ -79,7 +79,7 @@ public final class AgentCrossCheck {
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(CrossCheckApp.class.getName());
-        cmd.add("2000");
+        cmd.add("1000");
         cmd.add("20000");
         cmd.add("10");
         File out = dir.resolve("out.txt").toFile();

@@ -31,6 +31,8 @@ public final class CrossCheckApp {
         int sqlCalls = Integer.parseInt(args[1]);
         int idleSeconds = Integer.parseInt(args[2]);
 
+        // without TCP_NODELAY the JDK server's response waits for the client's delayed ACK (~40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             byte[] b = "ok".getBytes();

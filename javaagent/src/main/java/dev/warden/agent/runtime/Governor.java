@@ -29,9 +29,13 @@ import java.util.List;
  * {@link ApprovalGate}, appends the {@code decision} record, and either returns the block
  * exception the call site throws or a {@link Call} token whose exit appends the {@code outcome}.
  *
- * <p>Hot path: one {@code ThreadLocal} lookup, then only per-thread reusable objects; evaluation
- * is lock-free; the evidence append is a memory-mapped write. Any number of application threads
- * at once. When Warden itself fails (evaluation throws, evidence cannot be written),
+ * <p>Hot path: one {@code ThreadLocal} lookup, then per-thread reusable objects (action,
+ * decision, record, encoder); evaluation is lock-free and allocation-free; the evidence append is
+ * a copy into a memory-mapped ring. What it allocates is the record's text (target, URL, attribute
+ * values and the attribute map's entries: about 300 bytes per SQL call and 550 per HTTP call, see
+ * {@code benchmarks/RESULTS.md}). Any number of application threads at once.
+ *
+ * <p>When Warden itself fails (evaluation throws, evidence cannot be written),
  * {@code failure=closed} blocks the call and {@code failure=open} lets it go ahead; both say why
  * in the evidence when it can be written and once on stderr.
  */

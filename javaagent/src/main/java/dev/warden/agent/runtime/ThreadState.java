@@ -8,7 +8,7 @@ import dev.warden.rules.evidence.EvidenceRecord;
 import javax.crypto.Mac;
 
 /**
- * Everything one thread needs to govern a call without allocating: its reusable {@link Action},
+ * Everything one thread reuses to govern a call: its {@link Action},
  * {@link Decision}, {@link EvidenceRecord} and encoder, its evidence appender, re-entrancy depth
  * per family (so one user-level call is one evaluation even when a pool wraps a driver that calls
  * itself), and the thread's current session and tool context.
