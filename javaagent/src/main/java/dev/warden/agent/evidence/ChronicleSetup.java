@@ -3,7 +3,8 @@ package dev.warden.agent.evidence;
 /**
  * Switches off what Chronicle would otherwise do in someone else's JVM — phone-home analytics,
  * the start-up banner, the disk-space monitor thread — before any Chronicle class initialises.
- * Only properties the user has not set are touched. Called once, before the first queue opens.
+ * Only properties the user has not set are touched. Called from the static initialisers of the
+ * classes that use Chronicle ({@link EvidenceLog}, {@link EvidenceQueueReader}).
  */
 public final class ChronicleSetup {
     private ChronicleSetup() {

@@ -48,6 +48,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * JVM which instance directories belong to dead JVMs.
  */
 public final class EvidenceLog implements AutoCloseable {
+    static {
+        ChronicleSetup.quiet(); // before any Chronicle class initialises
+    }
+
     /** Below this many free bytes on the evidence file system, appends are refused. */
     public static final long MIN_FREE_BYTES = 64L << 20;
     /** Test seam for a full disk: the free space the pre-write check believes in, when set. */
@@ -299,7 +303,6 @@ public final class EvidenceLog implements AutoCloseable {
         }
         SingleChronicleQueue q;
         try {
-            ChronicleSetup.quiet();
             recoverDeadInstances(dir.getParent(), dir);
             q = openQueue(dir, false);
         } catch (RuntimeException | LinkageError e) {

@@ -30,6 +30,10 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * reported through the {@code problems} callback and skipped.
  */
 public final class EvidenceQueueReader {
+    static {
+        ChronicleSetup.quiet(); // before any Chronicle class initialises
+    }
+
     private EvidenceQueueReader() {
     }
 
@@ -73,7 +77,6 @@ public final class EvidenceQueueReader {
         public Tail(Path dir, Consumer<String> problems) {
             this.dir = dir;
             this.problems = problems;
-            ChronicleSetup.quiet();
         }
 
         /**
@@ -113,9 +116,6 @@ public final class EvidenceQueueReader {
             /** Opens the queue once it exists (a JVM that just started may not have created it yet). */
             private boolean ready() {
                 if (tailer == null && !broken && Files.exists(path.resolve("metadata.cq4t"))) {
-                    Thread self = Thread.currentThread();
-                    ClassLoader before = self.getContextClassLoader();
-                    self.setContextClassLoader(EvidenceQueueReader.class.getClassLoader());
                     try {
                         queue = EvidenceLog.openQueue(path, true);
                         tailer = queue.createTailer();
@@ -126,8 +126,6 @@ public final class EvidenceQueueReader {
                         }
                         queue = null;
                         broken = true;
-                    } finally {
-                        self.setContextClassLoader(before);
                     }
                 }
                 return tailer != null;
