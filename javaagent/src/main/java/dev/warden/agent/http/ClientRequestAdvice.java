@@ -7,8 +7,8 @@ import org.objectweb.asm.MethodVisitor;
  * The shape shared by the library clients' per-request hooks (Apache HttpClient 4 exec chain,
  * Apache HttpClient 5 {@code ConnectExec} and {@code MinimalHttpClient}, OkHttp
  * {@code BridgeInterceptor}): entry {@code Bridge.httpRequest(client, argA, argB)} (the bridge
- * constant says what the two arguments are), throw when blocked, keep the token; exit hands the
- * response back; an exception is handed back and rethrown. Each hook target has its own subclass.
+ * constant says what the two arguments are), throw when blocked, keep the token; the standard
+ * exits hand the response, or an exception, back. Each hook target has its own subclass.
  */
 public abstract class ClientRequestAdvice extends HookAdvice {
     private final int client;
@@ -38,15 +38,5 @@ public abstract class ClientRequestAdvice extends HookAdvice {
         pushArg(argB);
         bridge("httpRequest", "(ILjava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
         throwOrKeepToken();
-    }
-
-    @Override
-    protected void exit(int opcode) {
-        exitWithToken(opcode);
-    }
-
-    @Override
-    protected void thrown() {
-        thrownWithToken();
     }
 }

@@ -65,12 +65,24 @@ public abstract class HookAdvice extends AdviceAdapter {
     protected void enter() {
     }
 
-    /** Code before a normal return; the return value (if any) is on the stack and must stay there. */
+    /**
+     * Code before a normal return; the return value (if any) is on the stack and must stay there.
+     * By default, when {@link #enter()} kept a token, the standard exit ({@link #exitWithToken}).
+     */
     protected void exit(int opcode) {
+        if (token >= 0) {
+            exitWithToken(opcode);
+        }
     }
 
-    /** Handler code: the {@code Throwable} is on the stack and must be left there (it is rethrown). */
+    /**
+     * Handler code: the {@code Throwable} is on the stack and must be left there (it is rethrown).
+     * By default, when {@link #enter()} kept a token, the standard thrown-exit ({@link #thrownWithToken}).
+     */
     protected void thrown() {
+        if (token >= 0) {
+            thrownWithToken();
+        }
     }
 
     // ---- helpers ----

@@ -37,14 +37,4 @@ public final class StatementExecuteAdvice extends HookAdvice {
         bridge("sqlExecute", "(Ljava/lang/Object;Ljava/lang/String;I)Ljava/lang/Object;");
         throwOrKeepToken();
     }
-
-    @Override
-    protected void exit(int opcode) {
-        exitWithToken(opcode);
-    }
-
-    @Override
-    protected void thrown() {
-        thrownWithToken();
-    }
 }

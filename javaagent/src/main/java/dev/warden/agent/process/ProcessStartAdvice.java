@@ -37,14 +37,4 @@ public final class ProcessStartAdvice extends HookAdvice {
         }
         throwOrKeepToken();
     }
-
-    @Override
-    protected void exit(int opcode) {
-        exitWithToken(opcode);
-    }
-
-    @Override
-    protected void thrown() {
-        thrownWithToken();
-    }
 }
