@@ -20,30 +20,30 @@ public final class JdbcApp {
         String sqlite = "jdbc:sqlite:" + args[1];
         try (Connection c = DriverManager.getConnection(h2, "sa", "")) {
             setup(c);
-            run("h2 statement insert notes", () -> update(c, "INSERT INTO notes VALUES (1, 'hello')"));
-            run("h2 prepared insert secrets", () -> {
+            Blocked.report("h2 statement insert notes", () -> update(c, "INSERT INTO notes VALUES (1, 'hello')"));
+            Blocked.report("h2 prepared insert secrets", () -> {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO secrets VALUES (?, ?)")) {
                     p.setInt(1, 1);
                     p.setString(2, "leaked");
                     return p.executeUpdate();
                 }
             });
-            run("h2 statement insert secrets", () -> update(c, "insert into SECRETS values (2, 'leaked')"));
-            run("h2 schema-qualified insert secrets", () -> update(c, "INSERT INTO PUBLIC.\"SECRETS\" VALUES (3, 'leaked')"));
-            run("h2 comment-hidden insert secrets", () -> update(c, "/* harmless */ INSERT -- really\n INTO secrets VALUES (4, 'leaked')"));
-            run("h2 multi-statement", () -> {
+            Blocked.report("h2 statement insert secrets", () -> update(c, "insert into SECRETS values (2, 'leaked')"));
+            Blocked.report("h2 schema-qualified insert secrets", () -> update(c, "INSERT INTO PUBLIC.\"SECRETS\" VALUES (3, 'leaked')"));
+            Blocked.report("h2 comment-hidden insert secrets", () -> update(c, "/* harmless */ INSERT -- really\n INTO secrets VALUES (4, 'leaked')"));
+            Blocked.report("h2 multi-statement", () -> {
                 try (Statement s = c.createStatement()) {
                     return s.execute("SELECT 1; DELETE FROM secrets") ? 1 : 0;
                 }
             });
-            run("h2 mixed batch", () -> {
+            Blocked.report("h2 mixed batch", () -> {
                 try (Statement s = c.createStatement()) {
                     s.addBatch("INSERT INTO notes VALUES (10, 'batched')");
                     s.addBatch("INSERT INTO secrets VALUES (11, 'leaked')");
                     return Arrays.stream(s.executeBatch()).sum();
                 }
             });
-            run("h2 prepared batch notes", () -> {
+            Blocked.report("h2 prepared batch notes", () -> {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO notes VALUES (?, 'pb')")) {
                     p.setInt(1, 20);
                     p.addBatch();
@@ -52,13 +52,13 @@ public final class JdbcApp {
                     return Arrays.stream(p.executeBatch()).sum();
                 }
             });
-            run("h2 select notes", () -> {
+            Blocked.report("h2 select notes", () -> {
                 try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM notes")) {
                     rs.next();
                     return rs.getInt(1);
                 }
             });
-            run("h2 unparseable", () -> update(c, "FROBNICATE the secrets"));
+            Blocked.report("h2 unparseable", () -> update(c, "FROBNICATE the secrets"));
         }
 
         HikariConfig config = new HikariConfig();
@@ -66,13 +66,13 @@ public final class JdbcApp {
         config.setUsername("sa");
         config.setMaximumPoolSize(2);
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            run("hikari prepared insert notes", () -> {
+            Blocked.report("hikari prepared insert notes", () -> {
                 try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement("INSERT INTO notes (id, text) VALUES (?, 'via pool')")) {
                     p.setInt(1, 30);
                     return p.executeUpdate();
                 }
             });
-            run("hikari statement insert secrets", () -> {
+            Blocked.report("hikari statement insert secrets", () -> {
                 try (Connection c = pool.getConnection()) {
                     return update(c, "INSERT INTO secrets VALUES (31, 'leaked')");
                 }
@@ -81,15 +81,15 @@ public final class JdbcApp {
 
         try (Connection c = DriverManager.getConnection(sqlite)) {
             setup(c);
-            run("sqlite statement insert notes", () -> update(c, "INSERT INTO notes VALUES (1, 'hello')"));
-            run("sqlite prepared insert secrets", () -> {
+            Blocked.report("sqlite statement insert notes", () -> update(c, "INSERT INTO notes VALUES (1, 'hello')"));
+            Blocked.report("sqlite prepared insert secrets", () -> {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO secrets VALUES (?, ?)")) {
                     p.setInt(1, 1);
                     p.setString(2, "leaked");
                     return p.executeUpdate();
                 }
             });
-            run("sqlite statement delete secrets", () -> update(c, "DELETE FROM secrets"));
+            Blocked.report("sqlite statement delete secrets", () -> update(c, "DELETE FROM secrets"));
         }
         System.out.println("done: jdbc");
     }
@@ -107,19 +107,8 @@ public final class JdbcApp {
         }
     }
 
-    interface Body {
-        int run() throws Exception;
-    }
-
-    static void run(String label, Body body) {
-        String result;
-        try {
-            result = Integer.toString(body.run());
-        } catch (SQLException e) {
-            result = e.getClass().getName() + " state=" + e.getSQLState() + " blocked=" + Blocked.is(e);
-        } catch (Exception e) {
-            result = e.getClass().getName() + " blocked=" + Blocked.is(e);
-        }
-        System.out.println(label + ": " + result);
+    /** Prints {@code label: result} for one statement (other test applications use it too). */
+    static void run(String label, Blocked.Body body) {
+        Blocked.report(label, body);
     }
 }

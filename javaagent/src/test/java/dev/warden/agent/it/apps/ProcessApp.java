@@ -12,28 +12,14 @@ import java.util.List;
 public final class ProcessApp {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        run("echo", () -> new ProcessBuilder("echo", "hello").start().waitFor());
-        run("touch via ProcessBuilder", () -> new ProcessBuilder("touch", dir.resolve("pb").toString()).start().waitFor());
-        run("touch via Runtime.exec", () -> Runtime.getRuntime().exec(new String[] {"touch", dir.resolve("rt").toString()}).waitFor());
-        run("touch by absolute path", () -> new ProcessBuilder("/usr/bin/touch", dir.resolve("abs").toString()).start().waitFor());
-        run("pipeline with a denied stage", () -> {
+        Blocked.report("echo", () -> new ProcessBuilder("echo", "hello").start().waitFor());
+        Blocked.report("touch via ProcessBuilder", () -> new ProcessBuilder("touch", dir.resolve("pb").toString()).start().waitFor());
+        Blocked.report("touch via Runtime.exec", () -> Runtime.getRuntime().exec(new String[] {"touch", dir.resolve("rt").toString()}).waitFor());
+        Blocked.report("touch by absolute path", () -> new ProcessBuilder("/usr/bin/touch", dir.resolve("abs").toString()).start().waitFor());
+        Blocked.report("pipeline with a denied stage", () -> {
             List<Process> ps = ProcessBuilder.startPipeline(List.of(new ProcessBuilder("echo", "x"), new ProcessBuilder("touch", dir.resolve("pipe").toString())));
             return ps.get(ps.size() - 1).waitFor();
         });
         System.out.println("done: process");
-    }
-
-    interface Body {
-        int run() throws Exception;
-    }
-
-    static void run(String label, Body body) {
-        String result;
-        try {
-            result = Integer.toString(body.run());
-        } catch (Exception e) {
-            result = e.getClass().getName() + " blocked=" + Blocked.is(e);
-        }
-        System.out.println(label + ": " + result);
     }
 }
