@@ -40,7 +40,7 @@ public final class PolicyCommand implements Runnable {
     }
 
     /** Loads a policy or prints its problems (one {@code file:line:col: message} per line) and exits 1. */
-    static Policy load(Path file, PrintWriter err) {
+    public static Policy load(Path file, PrintWriter err) {
         try {
             return PolicyParser.parse(file);
         } catch (PolicyException e) {

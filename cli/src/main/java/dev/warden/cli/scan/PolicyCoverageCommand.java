@@ -1,9 +1,9 @@
 package dev.warden.cli.scan;
 
+import dev.warden.cli.PolicyCommand;
+
 import dev.warden.cli.Main;
 import dev.warden.rules.Policy;
-import dev.warden.rules.policy.PolicyException;
-import dev.warden.rules.policy.PolicyParser;
 import dev.warden.scanner.Inventory;
 import dev.warden.scanner.policy.Coverage;
 import java.io.IOException;
@@ -36,12 +36,8 @@ public final class PolicyCoverageCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Policy policy;
-        try {
-            policy = PolicyParser.parse(policyFile);
-        } catch (PolicyException e) {
-            e.problems().forEach(err::println);
-            err.flush();
+        Policy policy = PolicyCommand.load(policyFile, err);
+        if (policy == null) {
             return 1;
         }
         Inventory inv = readInventory(inventory);
