@@ -82,6 +82,21 @@ public final class Decision {
         matched[i] = r;
     }
 
+    /** Denied by a kill order: {@code r} is the order's synthetic rule. */
+    void killed(Rule r) {
+        verdict = Verdict.DENY;
+        wouldDecide = Verdict.DENY;
+        defaulted = false;
+        addMatched(r);
+        addDecisive(r);
+        reason = r.reason;
+    }
+
+    /** True when a kill order, not the policy, decided (the primary rule is the order's). */
+    public boolean killed() {
+        return decisiveCount > 0 && decisive[0].index < 0 && decisive[0].id.startsWith("kill-");
+    }
+
     void addPending(Rule r) {
         if (pendingCount == pending.length) {
             pending = java.util.Arrays.copyOf(pending, pendingCount * 2);

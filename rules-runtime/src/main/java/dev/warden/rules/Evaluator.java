@@ -25,6 +25,7 @@ import java.util.function.LongSupplier;
  */
 public final class Evaluator {
     private volatile RuleTable table;
+    private volatile KillSwitch kill = KillSwitch.NONE;
     private final SessionStore sessions;
     private final LongSupplier clock;
 
@@ -47,6 +48,18 @@ public final class Evaluator {
         return table.policy;
     }
 
+    /**
+     * Publishes the kill orders in force ({@link KillSwitch#NONE} lifts them all). A covered
+     * action is denied before any rule is consulted, whatever the policy or its mode says.
+     */
+    public void kill(KillSwitch k) {
+        this.kill = k == null ? KillSwitch.NONE : k;
+    }
+
+    public KillSwitch killSwitch() {
+        return kill;
+    }
+
     public RuleTable table() {
         return table;
     }
@@ -61,6 +74,11 @@ public final class Evaluator {
         d.begin(t);
         long now = a.timeMillis != 0 ? a.timeMillis : clock.getAsLong();
         d.timeMillis = now;
+        KillSwitch.Order stop = kill.covering(a);
+        if (stop != null) {
+            d.killed(stop.rule);
+            return d;
+        }
         if (a.kind == Kind.HTTP && !a.regionResolved) {
             a.region = t.regionOf(a.host);
             a.regionResolved = true;

@@ -17,14 +17,30 @@ import java.util.Arrays;
  *                    { len hash[32] record } * count  mac
  *   APPROVAL_REQUEST instance helloTime counter approvalId agent session principal summary
  *                    actionDigest timeoutMillis mac
+ *   HEARTBEAT        instance helloTime counter json:i32+UTF-8 mac
+ *   ORDER_ACK        instance helloTime counter serial:i64 orderType:u8 status:u8 policyVersion detail mac
  * collector -> agent (control stream)
  *   WELCOME          instance helloTime collectorPub[32] durablePosition lastHash[32] mac
  *   ACK              instance helloTime durablePosition mac
  *   APPROVAL_RECEIVED instance approvalId mac
  *   APPROVAL_DECISION instance approvalId decision approver decidedAtMicros mac
  *   RESYNC           instance reason                       (no mac: it only asks for a HELLO)
- *   POLICY_PUSH      reserved for signed policy distribution
+ *   ORDER            instance order:i32+bytes   (no mac: the order's Ed25519 signature is its authority;
+ *                                               see dev.warden.rules.control.Order)
  * </pre>
+ *
+ * <p>HEARTBEAT's JSON (one object, at most {@link #MAX_HEARTBEAT_JSON} bytes) describes the
+ * instance: {@code agent, instance, host, pid, jdk, started (epoch ms), mode, hooks[],
+ * libraries[{name, version}] (agent frameworks and HTTP/JDBC libraries loaded), policy{name,
+ * version, serial (0 = local file), source "file"|"push"}, kill[{serial, tool|null, issuer,
+ * reason}], backlog (records not yet acknowledged), capabilities[]}. {@code capabilities}
+ * holds the entries that changed since the previous heartbeat (all of them after a new
+ * WELCOME), each with cumulative counts so a resend is idempotent: {@code {kind:"tool", tool} |
+ * {kind:"http", host, method} | {kind:"sql", database, table, operation} | {kind:"process",
+ * command}} plus {@code first, last} (epoch ms) and {@code count}. ORDER_ACK's status is
+ * {@link #ORDER_APPLIED} (now in force; an identical re-delivery is acknowledged again) or
+ * {@link #ORDER_REFUSED} with the reason in {@code detail} (unsigned, bad signature, replayed
+ * serial, invalid policy, wrong target).
  *
  * <p>The MAC is HMAC-SHA-256 under the per-instance link key ({@link LinkKeys}). For a batch
  * it covers the header and every record's chain hash rather than the record bytes: each hash
@@ -49,13 +65,19 @@ public final class Frames {
     public static final byte HELLO = 1;
     public static final byte BATCH = 2;
     public static final byte APPROVAL_REQUEST = 3;
+    public static final byte HEARTBEAT = 4;
+    public static final byte ORDER_ACK = 5;
     // collector -> agent
     public static final byte WELCOME = 16;
     public static final byte ACK = 17;
     public static final byte APPROVAL_RECEIVED = 18;
     public static final byte APPROVAL_DECISION = 19;
     public static final byte RESYNC = 20;
-    public static final byte POLICY_PUSH = 21;
+    public static final byte ORDER = 21;
+
+    public static final byte ORDER_APPLIED = 1;
+    public static final byte ORDER_REFUSED = 2;
+    public static final int MAX_HEARTBEAT_JSON = 48 * 1024;
 
     /** BATCH flag: the positions before this batch are gone on the agent's side (declared gap). */
     public static final int FLAG_GAP = 1;
