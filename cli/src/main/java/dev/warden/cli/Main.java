@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
             dev.warden.cli.collector.CollectorCommand.class,
             dev.warden.cli.collector.AuditCommand.class,
             dev.warden.cli.collector.ApprovalsCommand.class,
+            dev.warden.cli.collector.FleetCommand.class,
+            dev.warden.cli.collector.KillCommand.class,
+            dev.warden.cli.collector.ResumeCommand.class,
             dev.warden.cli.demo.DemoCommand.class,
         })
 public final class Main implements Runnable {

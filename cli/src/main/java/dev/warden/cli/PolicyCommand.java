@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code warden policy ...}: validate, test and explain policies. */
+/** {@code warden policy ...}: validate, test and explain policies; push and roll back through the collector. */
 @Command(name = "policy", description = "Validate, test and explain policies.",
         subcommands = {
             PolicyCommand.Check.class,
@@ -29,6 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
             PolicyCommand.Explain.class,
             dev.warden.cli.scan.PolicySuggestCommand.class,
             dev.warden.cli.scan.PolicyCoverageCommand.class,
+            dev.warden.cli.collector.PolicyPushCommand.class,
+            dev.warden.cli.collector.PolicyRollbackCommand.class,
         })
 public final class PolicyCommand implements Runnable {
     @Spec

@@ -19,7 +19,8 @@ import org.agrona.concurrent.IdleStrategy;
  * The collector ({@code warden collector}): one thread, {@code warden-collector-ingest}, runs
  * the embedded Aeron media driver and client ({@link IngestDriver}) and the {@link Ingest} loop
  * that receives from many agent JVMs and writes the {@link AuditStore}, and applies retention;
- * the {@link HttpApi} serves queries and approvals on its own threads.
+ * the {@link HttpApi} serves queries, approvals and the control plane (fleet, signed orders) on
+ * its own threads.
  *
  * <p>{@link #start} and {@link #close} may be called from any thread; the store is written only
  * by the ingest thread.
@@ -57,6 +58,7 @@ public final class Collector implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private String signingKeyId;
+    private dev.warden.collector.control.ControlPlane controlPlane;
 
     private Collector(Config config) {
         this.config = config;
@@ -79,6 +81,7 @@ public final class Collector implements AutoCloseable {
         CollectorKeys keys = CollectorKeys.loadOrCreate(config.store);
         tokens = Tokens.loadOrCreate(config.store, config.adminToken, config.approvers);
         bindings = new Bindings(config.store);
+        controlPlane = new dev.warden.collector.control.ControlPlane(config.store);
         aeron = IngestDriver.start(config.store.resolve(".aeron").resolve("collector-" + ProcessHandle.current().pid()), config.aeronDir,
                 t -> metrics.dropped("aeron-error"));
         signingKeyId = keys.keyId;
@@ -89,7 +92,7 @@ public final class Collector implements AutoCloseable {
         thread = new Thread(() -> {
             try {
                 store = AuditStore.openForWriting(config.store, keys, config.storeOptions);
-                ingest = new Ingest(store, keys, bindings, metrics, approvals, aeron.aeron(), channel);
+                ingest = new Ingest(store, keys, bindings, metrics, approvals, controlPlane, aeron.aeron(), channel);
             } catch (Throwable t) {
                 openFailure[0] = t;
                 stopped.countDown();
@@ -117,8 +120,10 @@ public final class Collector implements AutoCloseable {
         metrics.gauge("warden_collector_store_records", store::records);
         metrics.gauge("warden_collector_approvals_pending", approvals::size);
         metrics.gauge("warden_collector_instances_bound", () -> bindings.size());
+        metrics.gauge("warden_collector_fleet_live", () -> controlPlane.fleet.count("live", System.currentTimeMillis()));
+        metrics.gauge("warden_collector_fleet_stale", () -> controlPlane.fleet.count("stale", System.currentTimeMillis()));
         if (config.httpPort >= 0) {
-            http = HttpApi.start(config.httpHost, config.httpPort, config.store, tokens, approvals, metrics);
+            http = HttpApi.start(config.httpHost, config.httpPort, config.store, tokens, approvals, metrics, controlPlane);
         }
     }
 
@@ -249,6 +254,16 @@ public final class Collector implements AutoCloseable {
         return tokens;
     }
 
+    /** The control plane: the fleet, the orders issued and the order-signing key. */
+    public dev.warden.collector.control.ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    /** The public key agents verify orders with ({@code policy-key=}). */
+    public Path orderPublicKey() {
+        return controlPlane.book.publicKeyFile();
+    }
+
     /** The bound HTTP port (when started with port 0), or -1. */
     public int httpPort() {
         return http == null ? -1 : http.port();
@@ -286,6 +301,13 @@ public final class Collector implements AutoCloseable {
         }
         if (aeron != null) {
             aeron.close();
+        }
+        if (controlPlane != null) {
+            try {
+                controlPlane.close();
+            } catch (IOException e) {
+                config.log.println("warden collector: cannot save the fleet: " + e.getMessage());
+            }
         }
     }
 

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.warden.collector.control.ControlPlane;
 import dev.warden.collector.export.ExportFilter;
 import dev.warden.collector.export.Exporter;
+import dev.warden.rules.control.Order;
 import dev.warden.rules.evidence.EvidenceJson;
+import dev.warden.rules.policy.PolicyException;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +20,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -33,6 +40,12 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * POST /api/approvals/{id}/approve     as the token's approver (body {"approver":"alice"} must match it)
  * POST /api/approvals/{id}/deny
  * POST /api/approvers/{name}           admin only: create the approver's token
+ * GET  /api/fleet                      the fleet: instances, state, capabilities, orders and their rollout
+ * POST /api/orders/policy              admin only: {"target": AGENT|"*", "file": NAME, "content": YAML}; 400 with
+ *                                      "problems" (file:line:col lines) when the policy does not pass policy check
+ * POST /api/orders/rollback            admin only: {"target"}: the previous policy of that target under a new serial
+ * POST /api/orders/kill                {"target", "tool"?, "reason", "issuer"?}: issued as the token's name
+ * POST /api/orders/resume              {"target", "tool"?, "reason"?, "issuer"?}
  * GET  /metrics                        Prometheus text
  * </pre>
  *
@@ -50,9 +63,12 @@ public final class HttpApi implements AutoCloseable {
     private final Tokens tokens;
     private final ApprovalRegistry approvals;
     private final Metrics metrics;
+    private final ControlPlane control;
     private SingleChronicleQueue queue;
 
-    private HttpApi(HttpServer server, ExecutorService pool, Path store, Tokens tokens, ApprovalRegistry approvals, Metrics metrics) {
+    private HttpApi(HttpServer server, ExecutorService pool, Path store, Tokens tokens, ApprovalRegistry approvals, Metrics metrics,
+                    ControlPlane control) {
+        this.control = control;
         this.server = server;
         this.pool = pool;
         this.store = store;
@@ -61,7 +77,8 @@ public final class HttpApi implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public static HttpApi start(String host, int port, Path store, Tokens tokens, ApprovalRegistry approvals, Metrics metrics) throws IOException {
+    public static HttpApi start(String host, int port, Path store, Tokens tokens, ApprovalRegistry approvals, Metrics metrics,
+                                ControlPlane control) throws IOException {
         HttpServer s;
         try {
             s = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -74,7 +91,7 @@ public final class HttpApi implements AutoCloseable {
             return t;
         });
         s.setExecutor(pool);
-        HttpApi api = new HttpApi(s, pool, store, tokens, approvals, metrics);
+        HttpApi api = new HttpApi(s, pool, store, tokens, approvals, metrics, control);
         s.createContext("/", api::handle);
         s.start();
         return api;
@@ -86,6 +103,13 @@ public final class HttpApi implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            route(ex);
+        }
+    }
+
+    /** Answers one request (the exchange is still open in the catch clauses, so errors get their status). */
+    private void route(HttpExchange ex) throws IOException {
+        try {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String who = auth != null && auth.startsWith("Bearer ") ? tokens.nameFor(auth.substring(7).trim()) : null;
             if (who == null) {
@@ -115,6 +139,10 @@ public final class HttpApi implements AutoCloseable {
                 send(ex, 200, body);
             } else if (path.startsWith("/api/approvals/") && method.equals("POST")) {
                 decide(ex, who, path, q);
+            } else if (path.equals("/api/fleet") && method.equals("GET") && control != null) {
+                send(ex, 200, control.view(System.currentTimeMillis()));
+            } else if (path.startsWith("/api/orders/") && method.equals("POST") && control != null) {
+                order(ex, who, path.substring("/api/orders/".length()));
             } else if (path.startsWith("/api/approvers/") && method.equals("POST")) {
                 if (!Tokens.ADMIN.equals(who)) {
                     send(ex, 403, error("only the admin token creates approver tokens"));
@@ -179,6 +207,85 @@ public final class HttpApi implements AutoCloseable {
             case OWN_REQUEST -> send(ex, 403, error(who + " cannot decide a request made on their own behalf"));
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** Issues a control order (signed, logged, sent by the ingest thread) and answers with where it went. */
+    private void order(HttpExchange ex, String who, String verb) throws IOException {
+        byte[] raw = ex.getRequestBody().readNBytes(Order.MAX_CONTENT * 2 + 4096);
+        JsonNode body;
+        try {
+            body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+        } catch (IOException e) {
+            send(ex, 400, error("the body is not JSON: " + e.getMessage()));
+            return;
+        }
+        String target = body.path("target").asText(null);
+        String tool = body.path("tool").asText(null);
+        String reason = body.path("reason").asText(null);
+        String named = body.path("issuer").asText(null);
+        if (named != null && !named.equals(who)) {
+            send(ex, 403, error("this token belongs to " + who + ", not " + named));
+            return;
+        }
+        boolean policy = verb.equals("policy") || verb.equals("rollback");
+        if (policy && !Tokens.ADMIN.equals(who)) {
+            send(ex, 403, error("only the admin token pushes or rolls back policies"));
+            return;
+        }
+        Order o;
+        try {
+            switch (verb) {
+                case "policy" -> {
+                    String file = body.path("file").asText("pushed-policy.yaml");
+                    if (!body.hasNonNull("content")) {
+                        send(ex, 400, error("a policy push needs \"content\" (the policy YAML)"));
+                        return;
+                    }
+                    o = control.book.push(target, file, body.get("content").asText().getBytes(StandardCharsets.UTF_8), who);
+                }
+                case "rollback" -> o = control.book.rollback(target, who);
+                case "kill" -> {
+                    if (reason == null || reason.isBlank()) {
+                        send(ex, 400, error("a kill order needs a reason"));
+                        return;
+                    }
+                    o = control.book.kill(target, tool, who, reason);
+                }
+                case "resume" -> o = control.book.resume(target, tool, who, reason);
+                default -> {
+                    send(ex, 404, error("no such order: " + verb + " (policy, rollback, kill, resume)"));
+                    return;
+                }
+            }
+        } catch (PolicyException e) {
+            ObjectNode err = error("invalid policy: " + e.problems().size() + " problem(s)");
+            ArrayNode problems = err.putArray("problems");
+            e.problems().forEach(problems::add);
+            send(ex, 400, err);
+            return;
+        } catch (IOException e) {
+            send(ex, 500, error("the order could not be logged, so it was not issued: " + e.getMessage()));
+            return;
+        }
+        List<String> sentTo;
+        try {
+            sentTo = control.submit(o).sentTo().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sentTo = List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            sentTo = null; // issued and logged; the ingest thread sends it (or re-sends it on reconnection)
+        }
+        ObjectNode r = JSON.createObjectNode().put("serial", o.serial).put("type", o.typeName()).put("target", o.target)
+                .put("tool", o.tool).put("issuer", o.issuer).put("description", control.describe(o));
+        if (o.rollbackOf > 0) {
+            r.put("rollback_of", o.rollbackOf);
+        }
+        if (sentTo != null) {
+            ArrayNode a = r.putArray("sent_to");
+            sentTo.forEach(a::add);
+        }
+        send(ex, 200, r);
     }
 
     private void evidence(HttpExchange ex, Map<String, String> q) throws IOException {

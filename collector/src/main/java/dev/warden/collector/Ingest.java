@@ -1,5 +1,9 @@
 package dev.warden.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.collector.control.ControlPlane;
+import dev.warden.rules.control.Order;
 import dev.warden.rules.evidence.wire.ChainHasher;
 import dev.warden.rules.evidence.wire.Frames;
 import dev.warden.rules.evidence.wire.LinkKeys;
@@ -29,7 +33,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The collector's receiving end: polls the agents' frames from Aeron, authenticates them,
  * checks each instance's chain, writes new records to the {@link AuditStore} exactly once and
  * acknowledges what is durable (one acknowledgement per instance per round of polling, after the
- * round's records are in the store); registers approval requests and sends decisions back.
+ * round's records are in the store); registers approval requests and sends decisions back; keeps
+ * the {@link ControlPlane}'s fleet up to date from heartbeats and order acknowledgements, sends
+ * new control orders to the instances they target as soon as they are issued and re-sends the
+ * orders in force to every instance that (re)connects.
  *
  * <p>Per record the work is: recompute its chain hash from its encoded bytes
  * ({@code CanonicalHasher}: no decoding, no String), compare it with the authenticated one,
@@ -45,8 +52,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * that does not match the collector's are recorded too, and the records are kept.
  *
  * <p>Confined to the ingest thread ({@code warden-collector-ingest}); the only state shared
- * with other threads is the {@link Metrics}, the {@link ApprovalRegistry} and the source map
- * filled by Aeron's image callbacks.
+ * with other threads is the {@link Metrics}, the {@link ApprovalRegistry}, the
+ * {@link ControlPlane} and the source map filled by Aeron's image callbacks.
  */
 final class Ingest implements AutoCloseable {
     static final int MAX_RECORDS_PER_BATCH = 4096;
@@ -57,6 +64,9 @@ final class Ingest implements AutoCloseable {
     private final Bindings bindings;
     private final Metrics metrics;
     private final ApprovalRegistry approvals;
+    private final ControlPlane controlPlane;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private long lastFleetSave;
     private final Aeron aeron;
     private final Subscription sub;
     private final FragmentHandler handler;
@@ -87,7 +97,9 @@ final class Ingest implements AutoCloseable {
     private final Map<String, String> pendingEventDetail = new HashMap<>();
     private long eventWindowStart = System.currentTimeMillis();
 
-    Ingest(AuditStore store, CollectorKeys keys, Bindings bindings, Metrics metrics, ApprovalRegistry approvals, Aeron aeron, String channel) {
+    Ingest(AuditStore store, CollectorKeys keys, Bindings bindings, Metrics metrics, ApprovalRegistry approvals, ControlPlane controlPlane,
+           Aeron aeron, String channel) {
+        this.controlPlane = controlPlane;
         this.store = store;
         this.keys = keys;
         this.bindings = bindings;
@@ -115,6 +127,15 @@ final class Ingest implements AutoCloseable {
         }
         if (!unsent.isEmpty()) {
             work += retryUnsent(nowMillis);
+        }
+        ControlPlane.Dispatch order;
+        while ((order = controlPlane.poll()) != null) {
+            dispatch(order, nowMillis);
+            work++;
+        }
+        if (nowMillis - lastFleetSave >= 2_000) {
+            lastFleetSave = nowMillis;
+            saveFleet();
         }
         ApprovalRegistry.Decided d;
         while ((d = approvals.outbox.poll()) != null) {
@@ -151,6 +172,8 @@ final class Ingest implements AutoCloseable {
                 case Frames.HELLO -> onHello(frameBytes, length, source);
                 case Frames.BATCH -> onBatch(frameBytes, length);
                 case Frames.APPROVAL_REQUEST -> onApprovalRequest(frameBytes, length);
+                case Frames.HEARTBEAT -> onHeartbeat(frameBytes, length);
+                case Frames.ORDER_ACK -> onOrderAck(frameBytes, length);
                 default -> drop("malformed", null, "unknown frame type or magic from " + source);
             }
         } catch (IllegalArgumentException e) {
@@ -212,6 +235,14 @@ final class Ingest implements AutoCloseable {
                 .i64(head == null ? 0 : head.position).fixed(head == null ? null : head.hash, 32);
         bd.macer.sign(out);
         send(bd, out);
+        long now = System.currentTimeMillis();
+        controlPlane.fleet.hello(instance, agent, endpoint, now);
+        if (agent != null) {
+            // an instance that was offline catches up: the newest policy, the kill orders in force, the newest resume
+            for (Order o : controlPlane.book.resendFor(agent)) {
+                sendOrder(bd, o, now);
+            }
+        }
     }
 
     private void persist(Bindings.Binding bd) {
@@ -497,6 +528,165 @@ final class Ingest implements AutoCloseable {
         send(bd, out);
     }
 
+    // ---------------------------------------------------------------- control plane
+
+    /** The binding a HEARTBEAT or ORDER_ACK claims, when its MAC verifies and it belongs to the current session; else null (dropped). */
+    private Bindings.Binding authenticated(byte[] b, int len, String instance, long helloTime, String what) {
+        Bindings.Binding bd = instance == null ? null : bindings.get(instance);
+        if (bd == null) {
+            drop("unknown-instance", instance, what + " from an instance that never said HELLO");
+            return null;
+        }
+        deriveKey(bd);
+        if (!bd.macer.verify(b, 0, len)) {
+            drop("forged", instance, what + " MAC does not verify");
+            return null;
+        }
+        if (helloTime < bd.helloTime) {
+            drop("replayed", instance, what + " from an earlier session");
+            return null;
+        }
+        if (helloTime > bd.helloTime) {
+            resync(bd, "unknown session");
+            return null;
+        }
+        if (!bd.confirmed) {
+            bd.confirmed = true;
+            persist(bd);
+        }
+        return bd;
+    }
+
+    private void onHeartbeat(byte[] b, int len) {
+        in.wrap(b, 0, len).skip(Frames.HEADER);
+        String instance = in.str();
+        long helloTime = in.i64();
+        long counter = in.i64();
+        int n = in.i32();
+        if (n < 0 || n > Frames.MAX_HEARTBEAT_JSON) {
+            throw new IllegalArgumentException("heartbeat of " + n + " bytes");
+        }
+        int jsonAt = in.position();
+        in.skip(n);
+        in.trailer(Frames.MAC);
+        Bindings.Binding bd = authenticated(b, len, instance, helloTime, "heartbeat");
+        if (bd == null) {
+            return;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(b, jsonAt, n);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("heartbeat JSON: " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("heartbeat JSON is not an object");
+        }
+        if (!controlPlane.fleet.heartbeat(instance, bd.agent, bd.controlEndpoint, helloTime, counter, json, System.currentTimeMillis())) {
+            drop("replayed", instance, "heartbeat " + counter + " of session " + helloTime + " was already received");
+            return;
+        }
+        metrics.heartbeats.increment();
+    }
+
+    private void onOrderAck(byte[] b, int len) {
+        in.wrap(b, 0, len).skip(Frames.HEADER);
+        String instance = in.str();
+        long helloTime = in.i64();
+        in.i64(); // counter: acknowledgements are idempotent, a replayed one changes nothing
+        long serial = in.i64();
+        int orderType = in.u8();
+        int status = in.u8();
+        String policyVersion = in.str();
+        String detail = in.str();
+        in.trailer(Frames.MAC);
+        if (status != Frames.ORDER_APPLIED && status != Frames.ORDER_REFUSED) {
+            throw new IllegalArgumentException("order acknowledgement status " + status);
+        }
+        Bindings.Binding bd = authenticated(b, len, instance, helloTime, "order acknowledgement");
+        if (bd == null) {
+            return;
+        }
+        boolean applied = status == Frames.ORDER_APPLIED;
+        if (!controlPlane.fleet.ack(instance, serial, applied, policyVersion, detail, System.currentTimeMillis())) {
+            return;
+        }
+        if (applied) {
+            metrics.ordersApplied.increment();
+        } else {
+            metrics.ordersRefused.increment();
+        }
+        EvidenceRecord r = ownEvent(applied ? "order-applied" : "order-refused");
+        r.attributes.put("subject_agent", String.valueOf(bd.agent));
+        r.attributes.put("subject_instance", instance);
+        r.attributes.put("order_serial", Long.toString(serial));
+        r.attributes.put("order_type", orderType == Order.POLICY ? "policy" : orderType == Order.KILL ? "kill"
+                : orderType == Order.RESUME ? "resume" : Integer.toString(orderType));
+        if (policyVersion != null) {
+            r.policyVersion = policyVersion;
+        }
+        r.reason = detail;
+        appendOwn(r);
+    }
+
+    /** Sends a newly issued order to every reachable instance it targets and records it. */
+    private void dispatch(ControlPlane.Dispatch d, long now) {
+        Order o = d.order();
+        List<String> sentTo = new java.util.ArrayList<>();
+        for (String instance : controlPlane.fleet.reachable(o, now)) {
+            Bindings.Binding bd = bindings.get(instance);
+            if (bd != null && sendOrder(bd, o, now)) {
+                sentTo.add(instance);
+            }
+        }
+        metrics.ordersIssued.increment();
+        EvidenceRecord r = ownEvent("order-issued");
+        r.attributes.put("order_serial", Long.toString(o.serial));
+        r.attributes.put("order_type", o.typeName());
+        r.attributes.put("order_target", o.target);
+        if (o.tool != null) {
+            r.attributes.put("order_tool", o.tool);
+        }
+        if (o.type == Order.POLICY) {
+            r.attributes.put("content_sha256", dev.warden.rules.policy.PolicyParser.sha256(o.content()));
+            dev.warden.rules.Policy p = controlPlane.book.policyOf(o);
+            if (p != null) {
+                r.policyName = p.name;
+                r.policyVersion = p.version;
+            }
+            r.policySerial = o.serial;
+            if (o.rollbackOf > 0) {
+                r.attributes.put("rollback_of", Long.toString(o.rollbackOf));
+            }
+        } else {
+            r.controls.add("kill-switch");
+        }
+        r.attributes.put("sent_to", Integer.toString(sentTo.size()));
+        r.principal = o.issuer;
+        r.reason = o.reason;
+        appendOwn(r);
+        d.sentTo().complete(sentTo);
+    }
+
+    private boolean sendOrder(Bindings.Binding bd, Order o, long now) {
+        if (bd.controlEndpoint == null) {
+            return false;
+        }
+        byte[] bytes = o.encode();
+        out.start(Frames.ORDER).str(bd.instance).i32(bytes.length).bytes(bytes, 0, bytes.length);
+        send(bd, out);
+        controlPlane.fleet.sent(bd.instance, o.serial, now);
+        return true;
+    }
+
+    private void saveFleet() {
+        try {
+            controlPlane.fleet.saveIfDirty();
+        } catch (IOException e) {
+            metrics.dropped("fleet-not-saved");
+        }
+    }
+
     // ---------------------------------------------------------------- sending
 
     private void resync(Bindings.Binding bd, String why) {
@@ -514,7 +704,8 @@ final class Ingest implements AutoCloseable {
             control.put(bd.controlEndpoint, p);
         }
         sendBuffer.wrap(frame.buffer(), 0, frame.length());
-        long r = p.offer(sendBuffer, 0, frame.length());
+        // behind frames still waiting for the same publication, so an instance receives its frames in order
+        long r = queuedFor(p) ? -1 : p.offer(sendBuffer, 0, frame.length());
         if (r < 0) {
             if (unsent.size() < 10_000) {
                 unsent.add(new Object[] {p, Arrays.copyOf(frame.buffer(), frame.length()), System.currentTimeMillis()});
@@ -524,19 +715,36 @@ final class Ingest implements AutoCloseable {
         }
     }
 
+    private boolean queuedFor(Publication p) {
+        if (unsent.isEmpty()) {
+            return false;
+        }
+        for (Object[] u : unsent) {
+            if (u[0] == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Retries control frames for up to two seconds (then the agent's own retry takes over). */
     private int retryUnsent(long nowMillis) {
         int n = unsent.size();
         int work = 0;
+        java.util.Set<Publication> blocked = null; // once a frame waits, later frames to the same publication wait behind it
         for (int i = 0; i < n; i++) {
             Object[] u = unsent.poll();
             Publication p = (Publication) u[0];
             byte[] bytes = (byte[]) u[1];
             sendBuffer.wrap(bytes);
-            if (p.offer(sendBuffer, 0, bytes.length) > 0) {
+            if ((blocked == null || !blocked.contains(p)) && p.offer(sendBuffer, 0, bytes.length) > 0) {
                 work++;
             } else if (nowMillis - (long) u[2] < 2_000 && !p.isClosed()) {
                 unsent.add(u);
+                if (blocked == null) {
+                    blocked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                }
+                blocked.add(p);
             } else {
                 metrics.dropped("control-not-sent");
             }
@@ -625,6 +833,7 @@ final class Ingest implements AutoCloseable {
     @Override
     public void close() {
         flushEvents();
+        saveFleet();
         for (Publication p : control.values()) {
             p.close();
         }

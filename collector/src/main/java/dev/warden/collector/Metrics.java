@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 /**
  * The collector's counters, exposed at {@code GET /metrics} in the Prometheus text format:
  * records received and stored, duplicates, dropped frames by reason, integrity events by kind,
- * decisions by kind, decision and rule, lag per agent, retention roll-offs, pending approvals.
+ * decisions by kind, decision and rule, lag per agent, retention roll-offs, pending approvals,
+ * heartbeats and control orders issued, applied and refused.
  *
  * <p>Updated by the ingest thread, read by HTTP threads; every counter is thread-safe.
  */
@@ -22,6 +23,10 @@ public final class Metrics {
     public final LongAdder checkpoints = new LongAdder();
     public final LongAdder rolledOffFiles = new LongAdder();
     public final LongAdder rolledOffBytes = new LongAdder();
+    public final LongAdder heartbeats = new LongAdder();
+    public final LongAdder ordersIssued = new LongAdder();
+    public final LongAdder ordersApplied = new LongAdder();
+    public final LongAdder ordersRefused = new LongAdder();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> integrity = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
@@ -134,6 +139,10 @@ public final class Metrics {
         counter(sb, "warden_collector_checkpoints_total", "Signed checkpoints written", checkpoints.sum());
         counter(sb, "warden_collector_retention_rolled_off_files_total", "Store files deleted by retention", rolledOffFiles.sum());
         counter(sb, "warden_collector_retention_rolled_off_bytes_total", "Bytes deleted by retention", rolledOffBytes.sum());
+        counter(sb, "warden_collector_heartbeats_total", "Authenticated agent heartbeats", heartbeats.sum());
+        counter(sb, "warden_collector_orders_issued_total", "Control orders issued (policy, rollback, kill, resume)", ordersIssued.sum());
+        counter(sb, "warden_collector_orders_applied_total", "Orders acknowledged as applied (first acknowledgement per instance)", ordersApplied.sum());
+        counter(sb, "warden_collector_orders_refused_total", "Orders an instance refused and reported", ordersRefused.sum());
         labelled(sb, "warden_collector_frames_dropped_total", "Frames dropped, by reason", "reason", dropped);
         labelled(sb, "warden_collector_integrity_events_total", "Integrity events recorded, by kind", "kind", integrity);
         sb.append("# HELP warden_collector_decisions_total Decisions stored, by kind, decision and rule\n")

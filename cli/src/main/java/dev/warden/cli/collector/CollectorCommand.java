@@ -63,7 +63,8 @@ public final class CollectorCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(col::close, "warden-collector-shutdown"));
         System.err.println("warden collector: listening on udp " + listen + ", store " + store.toAbsolutePath()
                 + (c.httpPort >= 0 ? ", http " + c.httpHost + ":" + col.httpPort() : "")
-                + "; tokens in " + store.resolve(Tokens.FILE) + ", signing key " + store.resolve(CollectorKeys.SIGNING_PUBLIC));
+                + "; tokens in " + store.resolve(Tokens.FILE) + ", signing key " + store.resolve(CollectorKeys.SIGNING_PUBLIC)
+                + ", order key (agents: policy-key=) " + col.orderPublicKey());
         col.awaitStop();
         return col.failure() == null ? 0 : 1;
     }
