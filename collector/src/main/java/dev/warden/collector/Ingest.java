@@ -635,8 +635,8 @@ final class Ingest implements AutoCloseable {
         List<String> sentTo = new java.util.ArrayList<>();
         for (String instance : controlPlane.fleet.reachable(o, now)) {
             Bindings.Binding bd = bindings.get(instance);
-            if (bd != null && sendOrder(bd, o, now)) {
-                sentTo.add(instance);
+            if (bd != null && sendOrder(bd, o, now) && controlPlane.fleet.isLive(instance, now)) {
+                sentTo.add(instance); // the live ones: stale instances get it too, but nobody waits for their answer
             }
         }
         metrics.ordersIssued.increment();

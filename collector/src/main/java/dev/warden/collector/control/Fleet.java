@@ -72,7 +72,9 @@ public final class Fleet {
             if (replaced || (lastHeartbeat > 0 && now - lastHeartbeat > 3 * intervalMillis + GONE_AFTER_MILLIS)) {
                 return "gone";
             }
-            long last = Math.max(lastHeartbeat, helloAt);
+            // once an instance heartbeats, only heartbeats keep it live: a successor JVM shipping its leftover
+            // evidence says HELLO for it, which proves nothing about the instance itself
+            long last = heartbeats > 0 ? lastHeartbeat : helloAt;
             return now - last > 3 * intervalMillis ? "stale" : "live";
         }
     }
@@ -221,30 +223,29 @@ public final class Fleet {
     }
 
     /**
-     * The instances an order goes to: those of a targeted agent that are not gone, one per control
-     * endpoint (the feeds of one JVM share it; the instance heard from most recently by heartbeat
-     * is addressed).
+     * The instances an order goes to: every instance of a targeted agent that is not gone. The
+     * feeds of one JVM share its control endpoint and the agent acts only on orders addressed to
+     * its own instance, so each is addressed (which one is the JVM's own is not known before its
+     * first heartbeat); a stale instance's frames are ignored or lost, harmlessly.
      */
     public synchronized List<String> reachable(Order o, long now) {
-        Map<String, Instance> byEndpoint = new LinkedHashMap<>();
+        List<String> out = new ArrayList<>();
         for (Instance i : instances.values()) {
             if (i.agent == null || i.endpoint == null || !o.targets(i.agent) || i.state(now).equals("gone")) {
                 continue;
             }
-            if (i.lastHeartbeat == 0 && now - i.helloAt > 3 * DEFAULT_INTERVAL_MILLIS) {
+            if (i.heartbeats == 0 && now - i.helloAt > 3 * DEFAULT_INTERVAL_MILLIS) {
                 continue; // never heartbeated and quiet: a leftover feed, not a running instance
             }
-            Instance have = byEndpoint.get(i.endpoint);
-            // the JVM's own instance heartbeats; its leftover feeds only say HELLO (and the agent ignores orders to them)
-            if (have == null || i.lastHeartbeat > have.lastHeartbeat || (i.lastHeartbeat == have.lastHeartbeat && i.helloAt > have.helloAt)) {
-                byEndpoint.put(i.endpoint, i);
-            }
-        }
-        List<String> out = new ArrayList<>();
-        for (Instance i : byEndpoint.values()) {
             out.add(i.instance);
         }
         return out;
+    }
+
+    /** True when the instance is live now (heartbeating, or just connected). */
+    public synchronized boolean isLive(String instance, long now) {
+        Instance i = instances.get(instance);
+        return i != null && i.state(now).equals("live");
     }
 
     /** The status of an order on each instance that has one: instance -> status. */
