@@ -20,7 +20,8 @@ import java.util.TreeMap;
 /**
  * The fleet as the collector sees it: every agent instance that said HELLO, what its heartbeats
  * describe (agent, host, pid, JDK, mode, hooks, libraries, policy, kill orders, backlog), the
- * capabilities it has exercised (merged: earliest first, latest last, highest cumulative count)
+ * capabilities it has exercised (merged: earliest first, latest last, highest cumulative count
+ * and denied count)
  * and what became of each order sent to it (sent, applied, refused with the agent's detail).
  *
  * <p>State of an instance: {@code live} while its last heartbeat is at most three of its
@@ -175,6 +176,9 @@ public final class Fleet {
                 default -> n.put("command", c.path("command").asText(""));
             }
             n.put("first", c.path("first").asLong(0)).put("last", c.path("last").asLong(0)).put("count", c.path("count").asLong(0));
+            if (c.has("denied")) {
+                n.put("denied", c.path("denied").asLong(0));
+            }
             i.capabilities.put(key, n);
             return;
         }
@@ -184,6 +188,9 @@ public final class Fleet {
         }
         have.put("last", Math.max(have.path("last").asLong(0), c.path("last").asLong(0)));
         have.put("count", Math.max(have.path("count").asLong(0), c.path("count").asLong(0)));
+        if (c.has("denied")) {
+            have.put("denied", Math.max(have.path("denied").asLong(0), c.path("denied").asLong(0)));
+        }
     }
 
     /** The order was sent to the instance. */

@@ -203,11 +203,10 @@ public final class OrderBook implements AutoCloseable {
 
     /**
      * What an instance of {@code agent} is sent when it (re)connects, in serial order: the newest
-     * policy concerning it, the kill orders in force, and the newest kill/resume order concerning
-     * it when that is a resume. An up-to-date agent holds each of them already (its policy, its
-     * kills, the last order of its kill stream) and acknowledges them again; an agent that was
-     * offline applies the newer ones. (An agent that missed two resumes of different scopes gets
-     * only the last one: the other's kill stays until a new resume of that scope.)
+     * policy concerning it, the kill orders in force, and for each scope (everything, and each
+     * tool) the newest resume concerning it. An up-to-date agent holds each of them already (it
+     * keeps its policy, its kills and the newest resume per scope) and acknowledges them again;
+     * an agent that was offline applies the newer ones in order and ends in the collector's state.
      */
     public synchronized List<Order> resendFor(String agent) {
         List<Order> out = new ArrayList<>(killsFor(agent));
@@ -215,15 +214,13 @@ public final class OrderBook implements AutoCloseable {
         if (p != null) {
             out.add(p);
         }
-        for (int i = orders.size() - 1; i >= 0; i--) {
-            Order o = orders.get(i);
-            if (o.type != Order.POLICY && o.targets(agent)) {
-                if (o.type == Order.RESUME) {
-                    out.add(o);
-                }
-                break;
+        Map<String, Order> newestResume = new HashMap<>();
+        for (Order o : orders) {
+            if (o.type == Order.RESUME && o.targets(agent)) {
+                newestResume.put(o.tool == null ? "" : "tool:" + o.tool, o);
             }
         }
+        out.addAll(newestResume.values());
         out.sort(java.util.Comparator.comparingLong(o -> o.serial));
         return out;
     }
