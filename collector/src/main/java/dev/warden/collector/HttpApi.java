@@ -258,7 +258,8 @@ public final class HttpApi implements AutoCloseable {
                 }
             }
         } catch (PolicyException e) {
-            ObjectNode err = error("invalid policy: " + e.problems().size() + " problem(s)");
+            ObjectNode err = error("the policy does not pass policy check (" + e.problems().size() + " problem"
+                    + (e.problems().size() == 1 ? "" : "s") + " above); nothing was issued");
             ArrayNode problems = err.putArray("problems");
             e.problems().forEach(problems::add);
             send(ex, 400, err);

@@ -64,7 +64,7 @@ public final class CollectorCommand implements Callable<Integer> {
         System.err.println("warden collector: listening on udp " + listen + ", store " + store.toAbsolutePath()
                 + (c.httpPort >= 0 ? ", http " + c.httpHost + ":" + col.httpPort() : "")
                 + "; tokens in " + store.resolve(Tokens.FILE) + ", signing key " + store.resolve(CollectorKeys.SIGNING_PUBLIC)
-                + ", order key (agents: policy-key=) " + col.orderPublicKey());
+                + ", order key (agents: policy-key=) " + col.orderPublicKey().toAbsolutePath());
         col.awaitStop();
         return col.failure() == null ? 0 : 1;
     }

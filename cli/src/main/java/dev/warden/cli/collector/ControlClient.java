@@ -23,22 +23,18 @@ import java.time.Duration;
 class ControlClient extends ApprovalsCommand.Conn {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The order's target from {@code --agent ID} / {@code --all}: an agent id or {@code *}; exactly one unless {@code toolGiven}. */
-    static String target(String agent, boolean all, boolean toolGiven) {
+    /** The order's target from {@code --agent ID} / {@code --all}: an agent id or {@code *}; exactly one unless {@code toolGiven} (a kill or resume of one tool on every agent). */
+    static String target(String agent, boolean all, boolean toolGiven, boolean toolAllowed) {
         if (agent != null && all) {
             throw new Main.UserError("give --agent ID or --all, not both");
         }
         if (agent == null && !all && !toolGiven) {
-            throw new Main.UserError("give --agent ID or --all" + " to say which agents the order is for");
+            throw new Main.UserError("give --agent ID or --all" + (toolAllowed ? " (or --tool NAME)" : "") + " to say which agents the order is for");
         }
         if (agent != null && agent.isBlank()) {
             throw new Main.UserError("--agent needs an agent id");
         }
         return agent != null ? agent : "*";
-    }
-
-    static String describe(String target) {
-        return "*".equals(target) ? "all agents" : "agent " + target;
     }
 
     /** Sends a request; returns the JSON body of a 200 or throws a UserError (printing policy problems to {@code err} first). */

@@ -105,10 +105,11 @@ public final class FleetCommand extends ControlClient implements Callable<Intege
             out.println("recent orders:");
             for (int x = Math.max(0, orders.size() - 5); x < orders.size(); x++) {
                 JsonNode o = orders.get(x);
-                out.printf("  #%-4d %-8s -> %-12s by %-10s %s%s: %d applied, %d refused%n", o.path("serial").asLong(), o.path("type").asText(),
+                String what = (o.path("policy_name").isTextual() ? "'" + o.path("policy_name").asText() + "'" : o.path("reason").asText(""))
+                        + (o.path("tool").isTextual() ? " (tool " + o.path("tool").asText() + ")" : "");
+                out.printf("  #%-4d %-8s -> %-12s by %-10s %s%d applied, %d refused%n", o.path("serial").asLong(), o.path("type").asText(),
                         o.path("target").asText().equals("*") ? "all" : o.path("target").asText(), o.path("issuer").asText("-"),
-                        o.path("policy_name").isTextual() ? "'" + o.path("policy_name").asText() + "'" : o.path("reason").asText(""),
-                        o.path("tool").isTextual() ? " (tool " + o.path("tool").asText() + ")" : "", o.path("applied").asInt(), o.path("refused").asInt());
+                        what.isBlank() ? "" : what.trim() + ": ", o.path("applied").asInt(), o.path("refused").asInt());
             }
         }
     }

@@ -29,7 +29,7 @@ public final class KillCommand extends OrderCommand implements Callable<Integer>
 
     @Override
     public Integer call() {
-        String target = target(agent, all, tool != null);
+        String target = target(agent, all, tool != null, true);
         if (reason.isBlank()) {
             throw new Main.UserError("--reason must say why");
         }

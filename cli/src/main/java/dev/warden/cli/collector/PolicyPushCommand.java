@@ -32,7 +32,7 @@ public final class PolicyPushCommand extends OrderCommand implements Callable<In
 
     @Override
     public Integer call() {
-        String target = target(agent, all, false);
+        String target = target(agent, all, false, false);
         String content;
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);

@@ -23,7 +23,7 @@ public final class PolicyRollbackCommand extends OrderCommand implements Callabl
 
     @Override
     public Integer call() {
-        String target = target(agent, all, false);
+        String target = target(agent, all, false, false);
         var err = spec.commandLine().getErr();
         String token = token(Tokens.ADMIN);
         return issued(send("POST", "/api/orders/rollback", JSON.createObjectNode().put("target", target), token, err), token,

@@ -27,7 +27,7 @@ public final class ResumeCommand extends OrderCommand implements Callable<Intege
 
     @Override
     public Integer call() {
-        String target = target(agent, all, tool != null);
+        String target = target(agent, all, tool != null, true);
         var body = JSON.createObjectNode().put("target", target).put("tool", tool).put("reason", reason).put("issuer", as);
         var err = spec.commandLine().getErr();
         return issued(send("POST", "/api/orders/resume", body, token(as), err), token(as), spec.commandLine().getOut(), err);
