@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The control-plane commands' own behaviour: one clear line when the collector is down or the
- * command is incomplete, and the fleet's exercised capabilities as an inventory that
- * {@code policy coverage} reads. (The collector's side of each order is proven in the
+ * The control-plane commands: orders through a real collector (an invalid policy refused with
+ * policy check's lines, pushes, kills, a refused rollback, a wrong token), one clear line when the
+ * collector is down or the command is incomplete, and the fleet's exercised capabilities as an
+ * inventory that {@code policy coverage} reads. (Orders reaching agents are proven in the
  * collector module's ControlPlaneTest and the end-to-end ControlPlaneIT.)
  */
 class ControlCommandsTest {
@@ -46,6 +47,51 @@ class ControlCommandsTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("warden: cannot reach the collector at " + url), r.err());
         }
+    }
+
+    @Test
+    void ordersThroughARealCollector() throws Exception {
+        dev.warden.collector.Collector.Config cfg = new dev.warden.collector.Collector.Config();
+        cfg.store = tmp.resolve("store");
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            cfg.listenPort = s.getLocalPort();
+        }
+        cfg.httpPort = 0;
+        cfg.approvers = java.util.List.of("alice");
+        try (dev.warden.collector.Collector c = dev.warden.collector.Collector.start(cfg)) {
+            String[] conn = {"--collector", "http://127.0.0.1:" + c.httpPort(), "--store", cfg.store.toString()};
+            Path bad = Files.writeString(tmp.resolve("bad.yaml"), "version: 1\nname: x\ndefault: maybe\nrules: []\n");
+            Run r = PolicyCommandTest.run(concat(new String[] {"policy", "push", bad.toString(), "--all"}, conn));
+            assertEquals(1, r.exit());
+            assertTrue(r.err().lines().findFirst().orElse("").matches(".*bad\\.yaml:3:\\d+: .*"), r.err());
+            assertTrue(r.err().contains("nothing was issued"), r.err());
+            Path good = Files.writeString(tmp.resolve("good.yaml"), "version: 1\nname: good\ndefault: allow\nrules: []\n");
+            r = PolicyCommandTest.run(concat(new String[] {"policy", "push", good.toString(), "--agent", "bot"}, conn));
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("issued policy #1 -> bot by admin (policy 'good'"), r.out());
+            r = PolicyCommandTest.run(concat(new String[] {"policy", "rollback", "--agent", "bot"}, conn));
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("no earlier one to roll back to"), r.err());
+            r = PolicyCommandTest.run(concat(new String[] {"kill", "--tool", "issueRefund", "--reason", "paused", "--as", "alice"}, conn));
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("issued kill #2 -> * tool issueRefund by alice: paused"), r.out());
+            r = PolicyCommandTest.run(concat(new String[] {"resume", "--all", "--as", "bob"}, conn));
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("has no token for bob"), r.err());
+            r = PolicyCommandTest.run("fleet", "--collector", "http://127.0.0.1:" + c.httpPort(), "--token", "wrong");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("does not accept this token (401)"), r.err());
+            r = PolicyCommandTest.run(concat(new String[] {"fleet"}, conn));
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("no agent instance has reported"), r.out());
+            assertTrue(r.out().contains("#2    kill     -> all          by alice      paused (tool issueRefund): 0 applied, 0 refused"), r.out());
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

@@ -76,8 +76,13 @@ public final class FleetCommand extends ControlClient implements Callable<Intege
     static void table(JsonNode fleet, PrintWriter out) {
         if (fleet.path("instances").isEmpty()) {
             out.println("no agent instance has reported to this collector yet (agents need collector=HOST:PORT)");
-            return;
+        } else {
+            instances(fleet, out);
         }
+        orders(fleet, out);
+    }
+
+    private static void instances(JsonNode fleet, PrintWriter out) {
         out.printf("%-16s %-22s %-22s %-6s %-26s %-14s %-10s %s%n", "AGENT", "INSTANCE", "HOST/PID", "STATE", "POLICY (SERIAL)", "KILL",
                 "HEARTBEAT", "CAPABILITIES");
         Instant now = Instant.now();
@@ -99,6 +104,9 @@ public final class FleetCommand extends ControlClient implements Callable<Intege
                     clip(i.path("host").asText("?") + "/" + i.path("pid").asText("?"), 22), i.path("state").asText(), clip(policy, 26),
                     kill.length() == 0 ? "-" : clip(kill.toString(), 14), ago, i.path("capabilities").size());
         }
+    }
+
+    private static void orders(JsonNode fleet, PrintWriter out) {
         JsonNode orders = fleet.path("orders");
         if (!orders.isEmpty()) {
             out.println();
