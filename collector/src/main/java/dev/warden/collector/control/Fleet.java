@@ -33,12 +33,14 @@ import java.util.TreeMap;
  *
  * <p>The view is saved to {@code STORE/control/fleet.json} (atomically, by the ingest thread at
  * most every two seconds) and loaded at start, so a restarted collector still knows the fleet's
- * last state. Thread-safe: every method is synchronized; never on a hot path.
+ * last state; an instance silent for a week is forgotten. Thread-safe: every method is synchronized; never on a hot path.
  */
 public final class Fleet {
     public static final String FILE = "fleet.json";
     static final long GONE_AFTER_MILLIS = 10 * 60_000;
     static final long DEFAULT_INTERVAL_MILLIS = 5_000;
+    /** An instance not heard from for this long leaves the view (the audit trail keeps its history). */
+    static final long FORGET_AFTER_MILLIS = 7L * 24 * 3600 * 1000;
     static final int MAX_CAPABILITIES = 10_000;
     /** Order statuses kept per instance (the newest). */
     static final int MAX_ORDER_STATUSES = 64;
@@ -318,11 +320,13 @@ public final class Fleet {
 
     // ---------------------------------------------------------------- persistence
 
-    /** Writes the fleet file when something changed since the last save. */
+    /** Writes the fleet file when something changed since the last save (forgetting instances silent for a week). */
     public synchronized void saveIfDirty() throws IOException {
         if (!dirty) {
             return;
         }
+        long now = System.currentTimeMillis();
+        instances.values().removeIf(i -> now - Math.max(i.lastHeartbeat, i.helloAt) > FORGET_AFTER_MILLIS);
         ArrayNode list = JSON.createArrayNode();
         for (Instance i : instances.values()) {
             ObjectNode n = list.addObject();
