@@ -27,7 +27,9 @@ public final class AgentConfig {
     public enum Approvals { DENY, ALLOW, COLLECTOR }
 
     public static final List<String> KEYS = List.of("policy", "agent", "evidence", "collector", "mode", "approvals",
-            "failure", "config", "policy-key", "verify");
+            "failure", "config", "policy-key", "verify", "heartbeat");
+    /** Default milliseconds between heartbeats to the collector. */
+    public static final long DEFAULT_HEARTBEAT_MILLIS = 5_000;
 
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})");
@@ -41,7 +43,10 @@ public final class AgentConfig {
     public final Approvals approvals;
     public final Failure failure;
     public final Path configFile;
+    /** The collector's order-signing public key ({@code policy-key=FILE}): orders are verified against it. */
     public final Path policyKey;
+    /** Milliseconds between heartbeats to the collector ({@code heartbeat=MILLIS}). */
+    public final long heartbeatMillis;
     /** Test mode: verify every transformed class with ASM's analyzer. */
     public final boolean verify;
     /** Settings from the config file that later features read (custom tool hooks); raw. */
@@ -78,6 +83,19 @@ public final class AgentConfig {
         this.configFile = cf == null ? null : path("config", cf);
         String pk = v.get("policy-key");
         this.policyKey = pk == null ? null : path("policy-key", pk);
+        String hb = v.get("heartbeat");
+        long hbMillis = DEFAULT_HEARTBEAT_MILLIS;
+        if (hb != null) {
+            try {
+                hbMillis = Long.parseLong(hb);
+            } catch (NumberFormatException e) {
+                hbMillis = -1;
+            }
+            if (hbMillis < 50 || hbMillis > 3_600_000) {
+                throw new ConfigException("heartbeat=" + printable(hb) + " is not a number of milliseconds between 50 and 3600000");
+            }
+        }
+        this.heartbeatMillis = hbMillis;
         String verifyValue = v.getOrDefault("verify", "false");
         if (!verifyValue.equals("true") && !verifyValue.equals("false")) {
             throw new ConfigException("verify=" + printable(verifyValue) + " is not true or false");

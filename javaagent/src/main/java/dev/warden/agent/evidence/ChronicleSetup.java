@@ -4,7 +4,8 @@ package dev.warden.agent.evidence;
  * Switches off what Chronicle would otherwise do in someone else's JVM — phone-home analytics,
  * the start-up banner, the disk-space monitor thread — before any Chronicle class initialises.
  * Only properties the user has not set are touched. Called from the static initialisers of the
- * classes that use Chronicle ({@link EvidenceLog}, {@link EvidenceQueueReader}).
+ * classes that use Chronicle ({@link EvidenceLog}, {@link EvidenceQueueReader}) and by the shipper's
+ * {@code LocalQueue}.
  */
 public final class ChronicleSetup {
     private ChronicleSetup() {
@@ -15,6 +16,9 @@ public final class ChronicleSetup {
         setIfAbsent("chronicle.announcer.disable", "true");
         setIfAbsent("chronicle.disk.monitor.disable", "true");
         setIfAbsent("disable.perf.info", "true");
+        setIfAbsent("disable.chronicle.banner", "true");
+        setIfAbsent("jvmInfo.disable", "true");
+        setIfAbsent("disable.thread.safety", "true");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -59,6 +59,18 @@ public final class HookTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Told about each class woven (the heartbeat's library list); called on the class-loading thread. */
+    public interface WovenListener {
+        void woven(String family, String library, ProtectionDomain domain);
+    }
+
+    private volatile WovenListener listener;
+
+    /** Reports every class woven from now on to {@code l}. */
+    public void listener(WovenListener l) {
+        this.listener = l;
+    }
+
     /** Binary names of the classes woven so far (for the start-up line, tests and verify mode). */
     public Set<String> woven() {
         return woven;
@@ -117,6 +129,12 @@ public final class HookTransformer implements ClassFileTransformer {
                 Log.line("verify ok " + className.replace('/', '.'));
             }
             woven.add(className.replace('/', '.'));
+            WovenListener l = listener;
+            if (l != null) {
+                for (Hook h : hooks) {
+                    l.woven(h.family, h.library, domain);
+                }
+            }
             Log.debug("instrumented " + className.replace('/', '.'));
             return out;
         } catch (Throwable t) {

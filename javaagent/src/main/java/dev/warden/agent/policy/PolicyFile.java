@@ -19,7 +19,8 @@ import java.util.Objects;
  * content) is parsed and, when valid, installed whole (the evaluator swaps its rule table
  * atomically), so an edit applies within a second. A broken edit is reported once as
  * {@code file:line:col: problem} and the last good policy stays active; a file that was missing
- * or broken at start is picked up as soon as it becomes valid.
+ * or broken at start is picked up as soon as it becomes valid. While a policy pushed by the
+ * collector is in force (serial above 0) edits are reported and ignored: the pushed policy wins.
  *
  * <p>{@link #check()} is called by one thread (the housekeeper); the rest is immutable.
  */
@@ -91,6 +92,13 @@ public final class PolicyFile {
             }
             lastBytes = bytes;
             Policy p = PolicyParser.parse(bytes, path.toString());
+            Policy pushed = governor.policy();
+            if (pushed.serial > 0) {
+                // a policy pushed by the collector wins over the local file while it is in force
+                report(path + ": edited, but the pushed policy " + pushed.name + " (serial " + pushed.serial
+                        + ") is in force; the edit is ignored");
+                return;
+            }
             governor.install(p);
             lastProblem = null;
             Log.line("policy reloaded: " + p.name + " (" + p.rules.size() + " rules, " + p.version + ")");

@@ -5,6 +5,9 @@ import dev.warden.agent.approval.FixedApprovals;
 import dev.warden.agent.bootstrap.Bridge;
 import dev.warden.agent.config.AgentConfig;
 import dev.warden.agent.config.ConfigException;
+import dev.warden.agent.control.ControlLink;
+import dev.warden.agent.control.HeldOrders;
+import dev.warden.agent.control.Libraries;
 import dev.warden.agent.evidence.EvidenceException;
 import dev.warden.agent.evidence.EvidenceKey;
 import dev.warden.agent.evidence.EvidenceLog;
@@ -159,13 +162,20 @@ public final class AgentRuntime {
         } else {
             g.event("policy-loaded", "loaded from " + config.policy);
         }
+        // control plane (issue 9): pushed policy and kill orders held from before a restart apply before the first governed call
+        HeldOrders held = heldOrders(config, g, problems);
         Bridge.dispatcher = g;
         Bridge.tools = new dev.warden.agent.tool.ToolGovernor(g);
         phase("governor");
 
         List<Hook> hooks = new ArrayList<>(HookRegistry.HOOKS);
         hooks.addAll(dev.warden.agent.tool.CustomTools.hooks(config.extra.get("tools"), problems)); // config=FILE tools: class#method
+        Libraries libraries = new Libraries();
+        if (shipper != null) {
+            shipper.control(new ControlLink(config.agent, instance, config.heartbeatMillis, held, g, libraries, hooks));
+        }
         HookTransformer t = new HookTransformer(hooks, AgentRuntime.class.getClassLoader(), config.verify);
+        t.listener(libraries::woven);
         transformer = t;
         inst.addTransformer(t, true);
         phase("transformer");
@@ -184,6 +194,12 @@ public final class AgentRuntime {
         // a failsafe policy's name repeats the problem printed above: show only what it does
         String policyName = "failsafe".equals(active.source) && active.name.indexOf(" (") > 0
                 ? active.name.substring(0, active.name.indexOf(" (")) + " (no valid policy)" : active.name;
+        if (active.serial > 0) {
+            policyName += " [pushed #" + active.serial + ", wins over the local file]";
+        }
+        for (dev.warden.rules.KillSwitch.Order k : g.evaluator().killSwitch().orders()) {
+            policyName += " [kill-" + k.serial + " in force" + (k.tool == null ? "" : " for tool " + k.tool) + "]";
+        }
         Log.line(version() + " governing agent " + config.agent + ": policy " + policyName + " (" + active.rules.size() + " rules, "
                 + active.mode.label + (config.monitor ? " by mode=monitor" : "") + "), evidence "
                 + (log != null ? log.dir() : "none") + ", hooks " + hookSummary() + ", failure=" + config.failure.name().toLowerCase(java.util.Locale.ROOT)
@@ -221,6 +237,30 @@ public final class AgentRuntime {
             }
             inst.redefineModule(base, Set.of(), exports, opens, Set.of(), Map.of());
         });
+    }
+
+    /**
+     * The orders this agent holds: reads {@code policy-key} (a bad key file is one line, and every
+     * order is then refused) and restores the persisted policy and kill orders into {@code g}.
+     */
+    private static HeldOrders heldOrders(AgentConfig config, Governor g, List<String> problems) {
+        java.security.PublicKey key = null;
+        String keyProblem = null;
+        if (config.policyKey == null) {
+            keyProblem = "the agent was started without policy-key=FILE, so it cannot verify orders";
+        } else {
+            try {
+                key = HeldOrders.readKey(config.policyKey);
+            } catch (IOException e) {
+                keyProblem = "policy-key=" + e.getMessage();
+                problems.add(keyProblem + "; every control order (pushed policy, kill, resume) is refused");
+            }
+        }
+        HeldOrders held = new HeldOrders(config.agent, key, keyProblem, config.evidence, g);
+        if (key != null || java.nio.file.Files.exists(held.file())) {
+            problems.addAll(held.restore());
+        }
+        return held;
     }
 
     /** Starts the evidence shipper (its own thread: the collector being down never reaches the caller) and stops it at exit. */

@@ -3,6 +3,7 @@ package dev.warden.agent.runtime;
 import dev.warden.agent.approval.ApprovalGate;
 import dev.warden.agent.bootstrap.BlockedIOException;
 import dev.warden.agent.bootstrap.Dispatcher;
+import dev.warden.agent.control.Capabilities;
 import dev.warden.agent.evidence.EvidenceException;
 import dev.warden.agent.evidence.EvidenceKey;
 import dev.warden.agent.evidence.EvidenceLog;
@@ -54,6 +55,8 @@ public final class Governor implements Dispatcher {
     public final HttpCalls http;
     public final SqlCalls sql;
     public final ProcessCalls process;
+    /** What this instance has exercised (tool, host+method, table+operation, command), for heartbeats. */
+    public final Capabilities capabilities = new Capabilities();
 
     /**
      * @param log the evidence log, or null when it could not be opened ({@code evidenceProblem} says why)
@@ -383,6 +386,7 @@ public final class Governor implements Dispatcher {
             r.reason = "warden internal error: " + t.getClass().getName() + " (failure=" + (failClosed ? "closed" : "open") + ")";
             blockMessage = "Blocked by Warden: internal error (failure=closed)";
         }
+        capabilities.record(a, r.timeMicros / 1000, !proceed); // lock-free; allocation-free after a key's first sighting
 
         if (log == null) {
             if (failClosed) {
@@ -448,6 +452,22 @@ public final class Governor implements Dispatcher {
 
     /** Appends an {@code event} record (policy loaded or refused, agent started). */
     public void event(String event, String reason) {
+        appendEvent(null, r -> {
+            r.event = event;
+            r.reason = reason;
+        });
+    }
+
+    /**
+     * Appends a {@code control} record (kind {@code control}: a control-plane order applied or
+     * refused); {@code fill} sets the event, decision, target and reason. The policy block names
+     * the policy enforced from then on. Off the hot path; any thread.
+     */
+    public void control(java.util.function.Consumer<EvidenceRecord> fill) {
+        appendEvent("control", fill);
+    }
+
+    private void appendEvent(String kind, java.util.function.Consumer<EvidenceRecord> fill) {
         if (log == null) {
             return;
         }
@@ -459,8 +479,8 @@ public final class Governor implements Dispatcher {
         r.seq = log.nextSeq();
         r.timeMicros = MicroClock.micros();
         r.agent = agent;
-        r.event = event;
-        r.reason = reason;
+        r.kind = kind;
+        fill.accept(r);
         Policy p = evaluator.policy();
         r.policyName = p.name;
         r.policyVersion = p.version;

@@ -27,8 +27,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * it is alive; otherwise it is <em>dead</em> and any shipper may take the lock and ship its
  * backlog.
  *
- * <p>Static helpers, safe from any thread; {@link #quietChronicle()} runs before the first
- * Chronicle class is touched so nothing is printed or written to the user's home directory.
+ * <p>Static helpers, safe from any thread; Chronicle is quieted ({@code ChronicleSetup}) before
+ * the first Chronicle class is touched so nothing is printed or written to the user's home directory.
  */
 public final class LocalQueue {
     public static final String LOCK = "ship.lock";
@@ -39,20 +39,9 @@ public final class LocalQueue {
     private LocalQueue() {
     }
 
-    /** Turns off Chronicle's banner, announcements and analytics; call before any Chronicle use. */
+    /** Turns off Chronicle's banner, announcements and analytics; call before any Chronicle use (the collector's and benchmarks' entry point). */
     public static void quietChronicle() {
-        setIfAbsent("chronicle.analytics.disable", "true");
-        setIfAbsent("chronicle.announcer.disable", "true");
-        setIfAbsent("disable.chronicle.banner", "true");
-        setIfAbsent("chronicle.disk.monitor.disable", "true");
-        setIfAbsent("disable.thread.safety", "true");
-        setIfAbsent("jvmInfo.disable", "true");
-    }
-
-    private static void setIfAbsent(String k, String v) {
-        if (System.getProperty(k) == null) {
-            System.setProperty(k, v);
-        }
+        dev.warden.agent.evidence.ChronicleSetup.quiet();
     }
 
     /** Whether {@code dir} holds a Chronicle Queue (its metadata file exists). */

@@ -22,6 +22,8 @@ public final class ShipCounters {
     public final LongAdder filesDeleted = new LongAdder();
     public final LongAdder instancesFinished = new LongAdder();
     public final LongAdder errors = new LongAdder();
+    public final LongAdder heartbeats = new LongAdder();
+    public final LongAdder orders = new LongAdder();
 
     @Override
     public String toString() {

@@ -131,6 +131,11 @@ public final class Shipper implements AutoCloseable {
     private final Frames.In in = new Frames.In();
     private final Frames.Out out = new Frames.Out(4096);
     private byte[] controlBytes = new byte[4096];
+    private final java.util.ArrayDeque<Control.Ack> acks = new java.util.ArrayDeque<>();
+    /** Orders and heartbeats (issue 9); null until the agent sets it: orders are then counted as bad control frames. */
+    private volatile Control controlPlane;
+    private boolean heartbeatWelcomed;
+    private long lastHeartbeatNanos;
 
     private Shipper(Settings settings) {
         this.settings = settings;
@@ -144,6 +149,11 @@ public final class Shipper implements AutoCloseable {
         s.approvals.running(true);
         s.thread.start();
         return s;
+    }
+
+    /** Connects the control plane (set once the governor exists, before the first governed call). Any thread. */
+    public void control(Control c) {
+        this.controlPlane = c;
     }
 
     public CollectorApprovals approvals() {
@@ -200,7 +210,7 @@ public final class Shipper implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        LocalQueue.quietChronicle();
+        dev.warden.agent.evidence.ChronicleSetup.quiet();
         Files.createDirectories(settings.evidenceDir);
         int term = settings.termLength;
         runtime = AeronRuntime.start(settings.evidenceDir.resolve(".aeron"), settings.instance, settings.aeronDir, term,
@@ -272,6 +282,7 @@ public final class Shipper implements AutoCloseable {
                 }
             }
             work += pumpApprovals(now, connected);
+            work += pumpControl(now, connected);
             if (drainUntilNanos != 0 && drained(now, connected)) {
                 running = false;
                 break;
@@ -349,6 +360,51 @@ public final class Shipper implements AutoCloseable {
         return work;
     }
 
+    /** Sends pending order acknowledgements, and a heartbeat when due (at once after a WELCOME). */
+    private int pumpControl(long now, boolean connected) {
+        Control c = controlPlane;
+        if (c == null || ownFeed == null) {
+            return 0;
+        }
+        boolean welcomed = connected && ownFeed.welcomed();
+        if (!welcomed) {
+            heartbeatWelcomed = false;
+            return 0;
+        }
+        int work = 0;
+        Control.Ack a;
+        while ((a = acks.peekFirst()) != null) {
+            out.start(Frames.ORDER_ACK).str(ownFeed.instance).i64(ownFeed.helloTime()).i64(ownFeed.nextApprovalCounter())
+                    .i64(a.serial()).u8(a.type()).u8(a.status()).str(a.policyVersion()).str(a.detail());
+            ownFeed.macer().sign(out);
+            if (!sender.offer(out)) {
+                break;
+            }
+            acks.pollFirst();
+            work++;
+        }
+        boolean fresh = !heartbeatWelcomed;
+        if (fresh || now - lastHeartbeatNanos >= c.heartbeatMillis() * 1_000_000L) {
+            long backlog = 0;
+            for (InstanceFeed f : feeds.values()) {
+                backlog += Math.max(0, f.nextPosition() - 1 - f.acked());
+            }
+            byte[] json = c.heartbeat(fresh, backlog).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.start(Frames.HEARTBEAT).str(ownFeed.instance).i64(ownFeed.helloTime()).i64(ownFeed.nextApprovalCounter())
+                    .i32(json.length).bytes(json, 0, json.length);
+            ownFeed.macer().sign(out);
+            if (sender.offer(out)) {
+                counters.heartbeats.increment();
+            } else {
+                c.heartbeatLost();
+            }
+            heartbeatWelcomed = true;
+            lastHeartbeatNanos = now;
+            work++;
+        }
+        return work;
+    }
+
     private void onControl(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
         if (length > controlBytes.length) {
             controlBytes = new byte[length];
@@ -386,7 +442,20 @@ public final class Shipper implements AutoCloseable {
                 }
                 case Frames.APPROVAL_RECEIVED, Frames.APPROVAL_DECISION -> onApproval(type, f, b, length);
                 case Frames.RESYNC -> f.reconnect();
-                default -> counters.badControl.increment(); // POLICY_PUSH and newer types: not handled here yet
+                case Frames.ORDER -> {
+                    int n = in.i32();
+                    int at = in.position();
+                    in.skip(n);
+                    Control c = controlPlane;
+                    if (in.remaining() != 0 || f != ownFeed || c == null) {
+                        counters.badControl.increment();
+                        return;
+                    }
+                    // applied (or refused) here, on the shipper thread: the next governed call sees it
+                    acks.addLast(c.order(b, at, n));
+                    counters.orders.increment();
+                }
+                default -> counters.badControl.increment();
             }
         } catch (IllegalArgumentException e) {
             counters.badControl.increment();

@@ -45,7 +45,7 @@ class AgentConfigTest {
 
     @Test
     void hostileArgumentsGetOneClearMessage() {
-        assertEquals("unknown agent argument 'polcy' (known keys: policy, agent, evidence, collector, mode, approvals, failure, config, policy-key, verify)",
+        assertEquals("unknown agent argument 'polcy' (known keys: policy, agent, evidence, collector, mode, approvals, failure, config, policy-key, verify, heartbeat)",
                 assertThrows(ConfigException.class, () -> parse("polcy=x")).getMessage());
         assertTrue(assertThrows(ConfigException.class, () -> parse("agent=../../etc")).getMessage().contains("not a valid agent id"));
         assertTrue(assertThrows(ConfigException.class, () -> parse("agent=a/b")).getMessage().contains("not a valid agent id"));
@@ -70,6 +70,21 @@ class AgentConfigTest {
         Path bad = Files.writeString(tmp.resolve("bad.yaml"), "colector: x:1\n");
         assertTrue(assertThrows(ConfigException.class, () -> parse("config=" + bad)).getMessage().contains("unknown setting 'colector'"));
         assertTrue(assertThrows(ConfigException.class, () -> parse("config=" + tmp.resolve("missing.yaml"))).getMessage().contains("cannot be read"));
+    }
+
+    @Test
+    void theHeartbeatIntervalIsSettableEveryWay() throws Exception {
+        assertEquals(AgentConfig.DEFAULT_HEARTBEAT_MILLIS, parse("policy=p.yaml").heartbeatMillis);
+        assertEquals(300, parse("heartbeat=300").heartbeatMillis);
+        assertEquals(700, AgentConfig.parse(null, Map.of("warden.heartbeat", "700"), Map.of()).heartbeatMillis);
+        assertEquals(900, AgentConfig.parse(null, Map.of(), Map.of("WARDEN_HEARTBEAT", "900")).heartbeatMillis);
+        Path file = Files.writeString(tmp.resolve("hb.yaml"), "heartbeat: 1200\npolicy-key: keys/order-signing.pub\n");
+        AgentConfig c = parse("config=" + file);
+        assertEquals(1200, c.heartbeatMillis);
+        assertEquals(Path.of("keys/order-signing.pub"), c.policyKey);
+        assertEquals("heartbeat=5s is not a number of milliseconds between 50 and 3600000",
+                assertThrows(ConfigException.class, () -> parse("heartbeat=5s")).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> parse("heartbeat=1")).getMessage().contains("between 50 and 3600000"));
     }
 
     @Test
