@@ -32,8 +32,10 @@ import java.util.TreeMap;
  *
  * <p>Two serial streams: policies (rollbacks included), and kills with their resumes. An order
  * whose serial is not above what is held for its stream is a replay, unless it is byte for byte
- * an order still held (a collector re-sends the orders in force on every WELCOME): that one is
- * acknowledged as applied again and changes nothing. At start {@link #restore} re-verifies the
+ * an order still held (the policy in force, a kill in force, the newest resume of each scope: a
+ * collector re-sends those on every WELCOME): that one is acknowledged as applied again and
+ * changes nothing. Replaying the held orders in serial order rebuilds the same state, which is
+ * how {@link #restore} works. At start {@link #restore} re-verifies the
  * persisted orders and applies them before the first governed action, collector or not.
  *
  * <p>Thread-safe (every method is synchronized); called on the start-up thread, then on the
@@ -57,7 +59,8 @@ public final class HeldOrders {
 
     private Order policy;
     private final List<Order> kills = new ArrayList<>();
-    private Order lastKillStream;
+    /** The newest resume of each scope ("" = everything, else a tool): a re-delivery of one is recognised, not refused. */
+    private final java.util.Map<String, Order> resumes = new java.util.HashMap<>();
     private long policySerial;
     private long killSerial;
 
@@ -189,8 +192,10 @@ public final class HeldOrders {
         if (policy != null && Arrays.equals(policy.encode(), wire)) {
             return true;
         }
-        if (lastKillStream != null && Arrays.equals(lastKillStream.encode(), wire)) {
-            return true;
+        for (Order k : resumes.values()) {
+            if (Arrays.equals(k.encode(), wire)) {
+                return true;
+            }
         }
         for (Order k : kills) {
             if (Arrays.equals(k.encode(), wire)) {
@@ -228,13 +233,12 @@ public final class HeldOrders {
             case Order.KILL -> {
                 kills.removeIf(k -> java.util.Objects.equals(k.tool, o.tool));
                 kills.add(o);
-                lastKillStream = o;
                 killSerial = o.serial;
                 publishKills();
             }
             default -> { // RESUME
                 kills.removeIf(k -> o.tool == null || o.tool.equals(k.tool));
-                lastKillStream = o;
+                resumes.put(o.tool == null ? "" : o.tool, o);
                 killSerial = o.serial;
                 publishKills();
             }
@@ -292,8 +296,8 @@ public final class HeldOrders {
         for (Order k : kills) {
             keep.put(k.serial, k);
         }
-        if (lastKillStream != null) {
-            keep.put(lastKillStream.serial, lastKillStream);
+        for (Order r : resumes.values()) {
+            keep.put(r.serial, r);
         }
         try {
             write(file, new ArrayList<>(keep.values()));

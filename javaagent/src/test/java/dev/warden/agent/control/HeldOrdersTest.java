@@ -192,6 +192,35 @@ class HeldOrdersTest {
     }
 
     @Test
+    void theResendAfterAWelcomeBringsAnOfflineAgentToTheCollectorsStateAndIsANoOpForAnUpToDateOne() throws Exception {
+        Order kill11 = kill(11, null).sign(COLLECTOR.getPrivate());
+        Order resume12 = resume(12, null).sign(COLLECTOR.getPrivate());
+        Order kill13 = kill(13, "refund").sign(COLLECTOR.getPrivate());
+        Order resume14 = resume(14, "refund").sign(COLLECTOR.getPrivate());
+        // what the collector re-sends on WELCOME, in serial order: the kills in force (none) and the newest resume of each scope
+        List<Order> resend = List.of(resume12, resume14);
+
+        HeldOrders offline = held(governor());
+        assertTrue(offline.receive(kill11).applied());
+        for (Order o : resend) {
+            assertTrue(offline.receive(o).applied());
+        }
+        assertEquals(List.of(), offline.kills(), "the missed resume of everything lifted kill-11");
+
+        Governor g = governor();
+        HeldOrders upToDate = held(g);
+        for (Order o : List.of(kill11, resume12, kill13, resume14)) {
+            assertTrue(upToDate.receive(o).applied());
+        }
+        for (Order o : resend) {
+            HeldOrders.Outcome again = upToDate.receive(o);
+            assertTrue(again.applied(), again.detail());
+            assertTrue(again.detail().startsWith("already in force"), again.detail());
+        }
+        assertTrue(g.evaluator().killSwitch().isEmpty());
+    }
+
+    @Test
     void whatIsInForceSurvivesARestartAndIsReverified() throws Exception {
         Governor before = governor();
         HeldOrders h = held(before);
