@@ -27,7 +27,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The agent's evidence shipper: one daemon thread, {@code warden-shipper}, that tails the local
  * evidence queues under the evidence directory (this JVM's own instance and the backlog of dead
  * instances it finds there) and ships them to the collector over Aeron UDP; it also carries
- * this JVM's approval requests ({@link CollectorApprovals}).
+ * this JVM's approval requests ({@link CollectorApprovals}), and the control plane's traffic
+ * ({@link Control}): signed orders are handed over as they arrive (a kill applies before the next
+ * governed call; the thread's longest park is 5 ms) and acknowledged, and heartbeats go out.
  *
  * <p>The application thread never meets the shipper: it only appends to the local queue. If the
  * collector is down or slow, evidence accumulates locally and the shipper catches up when it
@@ -400,7 +402,7 @@ public final class Shipper implements AutoCloseable {
             }
             heartbeatWelcomed = true;
             lastHeartbeatNanos = now;
-            work++;
+            // not counted as work: a heartbeat announces nothing more to do, so the idle back-off is kept
         }
         return work;
     }

@@ -172,6 +172,23 @@ class ControlPlaneIT {
         assertFalse(ev.decisions(r -> r.rules.contains("kill-13")).isEmpty());
     }
 
+    @Test
+    void aBadPolicyKeyIsOneStartUpLineAndTheApplicationRunsOnItsLocalPolicy() throws Exception {
+        Path local = Files.writeString(tmp.resolve("policy.yaml"), PolicyReloadIT.ALLOW);
+        Path notAKey = Files.writeString(tmp.resolve("order-signing.pub"), "this is not a key\n");
+        Path markers = Files.createDirectories(tmp.resolve("markers"));
+        AgentRun run = new AgentRun().agent("policy=" + local + ",agent=" + AGENT + ",evidence=" + tmp.resolve("evidence")
+                + ",policy-key=" + notAKey).main(dev.warden.agent.it.apps.ProcessApp.class, markers.toString());
+        run.workDir = tmp;
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("0", r.value("echo"), r::toString);
+        List<String> lines = r.wardenLines().stream().filter(l -> l.contains("policy-key=")).toList();
+        assertEquals(List.of("warden: policy-key=" + notAKey + ": expected a PEM '-----BEGIN PUBLIC KEY-----' block;"
+                + " every control order (pushed policy, kill, resume) is refused"), lines, r::toString);
+        assertFalse(r.stderr().contains("\tat "), "no stack trace");
+    }
+
     static void assertRefused(OrderDesk.OrderAck ack, String reason) {
         assertEquals(Frames.ORDER_REFUSED, ack.status(), ack.toString());
         assertTrue(ack.detail().startsWith(reason), ack.toString());
