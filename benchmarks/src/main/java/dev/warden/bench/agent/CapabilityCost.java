@@ -30,7 +30,7 @@ public final class CapabilityCost {
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Histogram h = new Histogram(10_000_000L, 3);
+            Histogram h = new Histogram(60_000_000_000L, 3);
             perThread.add(h);
             int id = t;
             Thread th = new Thread(() -> run(caps, h, batches, start, allocated, id), "capability-" + t);
@@ -40,7 +40,7 @@ public final class CapabilityCost {
         for (Thread th : ts) {
             th.join();
         }
-        Histogram all = new Histogram(10_000_000L, 3);
+        Histogram all = new Histogram(60_000_000_000L, 3);
         perThread.forEach(all::add);
         long calls = (long) batches * BATCH * 3 * threads;
         long bytes = 0;
