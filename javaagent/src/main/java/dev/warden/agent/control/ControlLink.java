@@ -63,6 +63,11 @@ public final class ControlLink implements Control {
     }
 
     @Override
+    public void warmUp() {
+        orders.warmUp();
+    }
+
+    @Override
     public long heartbeatMillis() {
         return heartbeatMillis;
     }

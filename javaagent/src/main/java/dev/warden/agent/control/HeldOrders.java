@@ -170,6 +170,24 @@ public final class HeldOrders {
         return problems;
     }
 
+    /**
+     * Signs and verifies one throwaway order: a cold JVM's first Ed25519 verification costs tens
+     * of milliseconds (class loading, interpreted arithmetic), which must not delay the first kill.
+     * Shipper thread, once; touches no state.
+     */
+    public void warmUp() {
+        if (key == null) {
+            return;
+        }
+        try {
+            java.security.KeyPair throwaway = OrderKeys.generate();
+            new Order(Order.RESUME, 1, agent, null, "warm-up", null, 0, null, 0, null, null).sign(throwaway.getPrivate())
+                    .verify(throwaway.getPublic());
+        } catch (RuntimeException e) {
+            // no Ed25519 here: the first real order reports it
+        }
+    }
+
     /** Signature, key and target: null when the order may be considered. */
     private String check(Order o) {
         if (key == null) {

@@ -24,6 +24,10 @@ public interface Control {
     /** The heartbeat last built could not be sent: what it carried goes into the next one. */
     void heartbeatLost();
 
+    /** Called once, soon after start, before any order is handled: prepares what the first order would otherwise pay for. */
+    default void warmUp() {
+    }
+
     /** Milliseconds between heartbeats. */
     long heartbeatMillis();
 }

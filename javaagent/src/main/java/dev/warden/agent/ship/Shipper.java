@@ -137,6 +137,7 @@ public final class Shipper implements AutoCloseable {
     /** Orders and heartbeats (issue 9); null until the agent sets it: orders are then counted as bad control frames. */
     private volatile Control controlPlane;
     private boolean heartbeatWelcomed;
+    private boolean controlWarm;
     private long lastHeartbeatNanos;
 
     private Shipper(Settings settings) {
@@ -367,6 +368,10 @@ public final class Shipper implements AutoCloseable {
         Control c = controlPlane;
         if (c == null || ownFeed == null) {
             return 0;
+        }
+        if (!controlWarm) {
+            controlWarm = true;
+            c.warmUp();
         }
         boolean welcomed = connected && ownFeed.welcomed();
         if (!welcomed) {
