@@ -85,6 +85,12 @@ final class Forked implements AutoCloseable {
         return start(dir, name, cmd);
     }
 
+    /** {@link GovernedLoopApp} under the agent jar: governed calls {@code pauseMillis} apart until {@code exitFile} exists. */
+    static Forked loop(Path dir, String name, String agentArgs, Path exitFile, long pauseMillis) throws IOException {
+        return start(dir, name, List.of(java().toString(), "-Xmx256m", "-javaagent:" + agentJar() + "=" + agentArgs, "-cp", testClasses(),
+                GovernedLoopApp.class.getName(), exitFile.toString(), Long.toString(pauseMillis)));
+    }
+
     private static Forked start(Path dir, String name, List<String> cmd) throws IOException {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
