@@ -146,6 +146,13 @@ public final class HeldOrders {
             return problems;
         }
         saved.sort(Comparator.comparingLong(x -> x.serial));
+        if (key == null) {
+            problems.add(file + ": " + saved.size() + " held order(s) not restored (no policy-key: " + keyProblem + ")");
+            for (Order o : saved) {
+                record(o, false, "not restored at start: no policy-key: " + keyProblem);
+            }
+            return problems;
+        }
         for (Order o : saved) {
             String problem = check(o);
             if (problem == null && replay(o) != null) {
@@ -296,7 +303,7 @@ public final class HeldOrders {
             r.event = applied ? "order-applied" : "order-refused";
             r.decision = applied ? "allow" : "deny";
             r.target = o == null ? "undecodable order" : o.typeName() + " #" + o.serial + " -> " + o.target
-                    + (o.tool == null ? "" : " tool " + o.tool) + " by " + o.issuer;
+                    + (o.tool == null ? "" : " tool " + o.tool) + " by " + (o.issuer == null ? "unknown" : o.issuer);
             r.reason = (o == null || o.reason == null ? "" : "order reason: " + o.reason + "; ") + reason;
             if (o != null && o.type == Order.KILL && applied) {
                 r.rules.add("kill-" + o.serial);

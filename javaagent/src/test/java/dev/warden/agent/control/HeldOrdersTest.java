@@ -247,5 +247,11 @@ class HeldOrdersTest {
         assertTrue(problems.get(0).contains("bad signature"), problems.get(0));
         assertTrue(third.evaluator().killSwitch().isEmpty());
         assertEquals(0, third.policy().serial);
+        // no key at all: one line, nothing restored
+        Governor keyless = governor();
+        List<String> one = new HeldOrders("bot", null, "the agent was started without policy-key=FILE", tmp, keyless).restore();
+        assertEquals(1, one.size(), one.toString());
+        assertTrue(one.get(0).endsWith("2 held order(s) not restored (no policy-key: the agent was started without policy-key=FILE)"), one.get(0));
+        assertTrue(keyless.evaluator().killSwitch().isEmpty());
     }
 }
