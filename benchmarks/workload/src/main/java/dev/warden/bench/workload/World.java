@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * payments service and mail service, all on 127.0.0.1.
  *
  * <p>Every model server loops over two turns: ask for {@code lookupCustomer} of C-17, then answer with
- * the tool's result — one agent step per AI-service call.
+ * a fixed text — one agent step per AI-service call.
  *
  * <p>Run: {@code java -cp overhead-workload.jar dev.warden.bench.workload.World MODELS}. Prints
  * {@code model-urls: U1,U2,...}, {@code payments-url: U}, {@code mail-url: U}, then {@code ready};
@@ -23,11 +23,15 @@ import java.util.stream.Collectors;
  * Single-threaded main; the servers run on their own daemon threads.
  */
 public final class World {
+    /** The model's final answer of every agent step. */
+    static final String ANSWER = "Looked up customer C-17.";
+
     /** The model's side of one agent step. */
     static Script lookupScript() {
         return Script.builder()
                 .toolCalls(Script.call("lookupCustomer", "{\"id\":\"C-17\"}"))
-                .text("Customer C-17: " + ScriptedModelServer.RESULTS_PLACEHOLDER)
+                // a fixed answer: in a looping script {{results}} would join the results of every earlier pass
+                .text(ANSWER)
                 .build();
     }
 
