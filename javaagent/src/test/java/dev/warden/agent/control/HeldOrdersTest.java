@@ -110,6 +110,23 @@ class HeldOrdersTest {
     }
 
     @Test
+    void aPushedPolicyWinsOverEditsOfTheLocalFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("local.yaml"), LOCAL);
+        dev.warden.agent.policy.PolicyFile local = new dev.warden.agent.policy.PolicyFile(file);
+        Governor g = governor();
+        assertEquals("local", local.load().policy().name);
+        local.watch(g);
+        assertTrue(held(g).receive(policy(5, "bot", NO_RM).sign(COLLECTOR.getPrivate())).applied());
+
+        Files.writeString(file, LOCAL.replace("name: local", "name: edited-locally"));
+        local.check(); // the change is seen
+        local.check(); // and acted on once the file is stable
+        assertEquals("pushed", g.policy().name, "the pushed policy stays in force");
+        EvidenceRecord ignored = all().stream().filter(r -> "policy-refused".equals(r.event)).findFirst().orElseThrow();
+        assertTrue(ignored.reason.contains("the pushed policy pushed (serial 5) is in force; the edit is ignored"), ignored.reason);
+    }
+
+    @Test
     void unsignedForgedReplayedMistargetedAndInvalidOrdersAreRefusedAndRecorded() throws Exception {
         Governor g = governor();
         HeldOrders h = held(g);
