@@ -159,6 +159,15 @@ class ControlPlaneTest {
                 b1.ack(rollback, false, null, "replayed serial 3 <= 3");
                 Await.until(() -> c.metrics().ordersRefused.sum() == 1, 10_000, () -> c.metrics().render());
 
+                // a replay of an order an instance had applied is a refusal on record, not an undone rollout
+                a1.ack(a1.orders.get(0), false, null, "replayed: serial 1 is older than the policy serial 4 this agent holds");
+                a1.ack(a1.orders.get(0), true, "sha256:v1", "already in force");
+                Await.until(() -> c.metrics().ordersRefused.sum() == 2, 10_000, () -> c.metrics().render());
+                JsonNode firstOnA1 = instance(get(base + "/api/fleet", admin), "alpha-1").get("orders").get(0);
+                assertEquals("applied", firstOnA1.get("status").asText(), firstOnA1.toString());
+                assertTrue(firstOnA1.get("later_refusal").asText().startsWith("replayed"), firstOnA1.toString());
+                assertEquals(2, c.metrics().ordersApplied.sum(), "an acknowledged re-delivery is not recorded again");
+
                 // forged and replayed control frames are dropped
                 a1.forgedAck(k);
                 Await.until(() -> c.metrics().droppedFor("forged") == 1, 10_000, () -> c.metrics().render());

@@ -47,8 +47,14 @@ public final class Fleet {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One order's status on one instance. */
-    record Status(String status, String detail, String policyVersion, long atMillis) {
+    /**
+     * One order's status on one instance; {@code laterRefusal}: a re-delivery the instance refused
+     * after it had applied the order (a replay of a superseded order), which does not undo the rollout.
+     */
+    record Status(String status, String detail, String policyVersion, long atMillis, String laterRefusal) {
+        Status(String status, String detail, String policyVersion, long atMillis) {
+            this(status, detail, policyVersion, atMillis, null);
+        }
     }
 
     static final class Instance {
@@ -205,15 +211,25 @@ public final class Fleet {
         }
     }
 
-    /** The instance acknowledged an order; true when this changes what was known (the first applied, or a new refusal). */
+    /**
+     * The instance acknowledged an order; true when this is news worth recording: the first
+     * "applied" (a re-delivery acknowledged again is not), or a refusal not reported before.
+     */
     public synchronized boolean ack(String instance, long serial, boolean applied, String policyVersion, String detail, long now) {
         Instance i = instances.computeIfAbsent(instance, Instance::new);
         Status prev = i.orders.get(serial);
-        String status = applied ? "applied" : "refused";
-        if (prev != null && prev.status().equals(status) && java.util.Objects.equals(prev.detail(), detail)) {
+        boolean wasApplied = prev != null && prev.status().equals("applied");
+        if (applied && wasApplied) {
             return false;
         }
-        i.orders.put(serial, new Status(status, detail, policyVersion, now));
+        if (!applied && prev != null && java.util.Objects.equals(detail, wasApplied ? prev.laterRefusal() : prev.detail())
+                && (wasApplied || prev.status().equals("refused"))) {
+            return false;
+        }
+        Status next = !applied && wasApplied
+                ? new Status("applied", prev.detail(), prev.policyVersion(), prev.atMillis(), detail)
+                : new Status(applied ? "applied" : "refused", detail, policyVersion, now);
+        i.orders.put(serial, next);
         trim(i);
         dirty = true;
         return true;
@@ -311,6 +327,9 @@ public final class Fleet {
                 if (e.getValue().policyVersion() != null) {
                     o.put("policy_version", e.getValue().policyVersion());
                 }
+                if (e.getValue().laterRefusal() != null) {
+                    o.put("later_refusal", e.getValue().laterRefusal());
+                }
                 o.put("at", EvidenceJson.formatTime(e.getValue().atMillis() * 1000));
             }
             list.add(n);
@@ -339,7 +358,8 @@ public final class Fleet {
             ArrayNode orders = n.putArray("orders");
             for (Map.Entry<Long, Status> e : i.orders.entrySet()) {
                 orders.addObject().put("serial", e.getKey()).put("status", e.getValue().status()).put("detail", e.getValue().detail())
-                        .put("policy_version", e.getValue().policyVersion()).put("at", e.getValue().atMillis());
+                        .put("policy_version", e.getValue().policyVersion()).put("at", e.getValue().atMillis())
+                        .put("later_refusal", e.getValue().laterRefusal());
             }
         }
         Path tmp = file.resolveSibling(FILE + ".tmp");
@@ -373,7 +393,7 @@ public final class Fleet {
             }
             for (JsonNode o : n.path("orders")) {
                 i.orders.put(o.path("serial").asLong(), new Status(o.path("status").asText(), o.path("detail").asText(null),
-                        o.path("policy_version").asText(null), o.path("at").asLong()));
+                        o.path("policy_version").asText(null), o.path("at").asLong(), o.path("later_refusal").asText(null)));
             }
             instances.put(i.instance, i);
         }
