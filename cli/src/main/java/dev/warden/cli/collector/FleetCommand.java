@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * the policy each enforces, kill orders, last heartbeat, capabilities exercised — as a table, as
  * JSON ({@code --json}, the whole {@code GET /api/fleet}), or as a capability inventory
  * ({@code --inventory FILE}, optionally merged into a static scan with {@code --merge}) for
- * {@code warden policy coverage}.
+ * {@code warden policy coverage}. Runs on the command's thread.
  */
 @Command(name = "fleet", description = "The running agent instances: state, policy, kill orders, capabilities exercised.")
 public final class FleetCommand extends ControlClient implements Callable<Integer> {

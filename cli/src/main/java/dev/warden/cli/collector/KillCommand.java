@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
  * {@code warden kill (--agent ID | --all | --tool NAME) --reason TEXT --as NAME}: a signed kill
  * order: the target denies every governed action (or every call of one tool) until
  * {@code warden resume}, naming the order in each denial's evidence; it survives agent restarts.
+ * Runs on the command's thread.
  */
 @Command(name = "kill", description = "Stop agents: deny every governed action (or one tool's calls) until `warden resume`.")
 public final class KillCommand extends OrderCommand implements Callable<Integer> {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code warden policy push FILE (--agent ID | --all)}: the collector validates the policy as
  * {@code policy check} does (refusing it with the same {@code file:line:col} lines), gives it the
  * next serial, signs it and sends it; this command then follows the rollout. Needs the admin token.
+ * Runs on the command's thread.
  */
 @Command(name = "push", description = "Push a policy to running agents through the collector (signed, numbered; follows the rollout).")
 public final class PolicyPushCommand extends OrderCommand implements Callable<Integer> {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code warden policy rollback (--agent ID | --all)}: re-issues the policy pushed to that target
  * before the current one, under a new, higher serial (so agents never mistake it for a replay);
- * again goes one step further back. Needs the admin token.
+ * again goes one step further back. Needs the admin token. Runs on the command's thread.
  */
 @Command(name = "rollback", description = "Re-issue the previous pushed policy of a target under a new serial.")
 public final class PolicyRollbackCommand extends OrderCommand implements Callable<Integer> {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code warden resume (--agent ID | --all | --tool NAME) --as NAME}: lifts kill orders, signed
  * like them: without {@code --tool} every kill of the target, with it that tool's kill only.
+ * Runs on the command's thread.
  */
 @Command(name = "resume", description = "Lift kill orders (all of the target's, or one tool's).")
 public final class ResumeCommand extends OrderCommand implements Callable<Integer> {
