@@ -1,6 +1,7 @@
 package dev.warden.agent.runtime;
 
 import dev.warden.agent.approval.ApprovalGate;
+import dev.warden.agent.approval.Escalation;
 import dev.warden.agent.bootstrap.BlockedIOException;
 import dev.warden.agent.bootstrap.Dispatcher;
 import dev.warden.agent.control.Capabilities;
@@ -305,6 +306,15 @@ public final class Governor implements Dispatcher {
      * @param framed true when the call's exit comes back on this thread in the same frame (pooled token, family guard held)
      */
     public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed) {
+        return decide(ts, family, ctx, framed, false);
+    }
+
+    /**
+     * {@link #decide}; with {@code deferEscalation} an escalated action returns an
+     * {@link Escalation} instead of waiting on this thread: nothing is recorded yet, the caller
+     * asks {@link #requestApproval} and hands the answer to {@link #settle} (asynchronous call sites).
+     */
+    public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed, boolean deferEscalation) {
         Action a = ts.action;
         String session = ctx != null ? ctx.session : ts.session();
         String source = ctx != null ? ctx.sessionSource : ts.sessionSource();
@@ -353,22 +363,14 @@ public final class Governor implements Dispatcher {
             if (d.wouldDecide() != v) {
                 r.wouldDecide = d.wouldDecide().label;
             }
+            if (v == Verdict.ESCALATE && deferEscalation) {
+                // an asynchronous call site: the approval is awaited through a future, no thread waits (settle)
+                return new Escalation(r.instance + "-" + seq, seq, a, d, r);
+            }
             if (v == Verdict.ESCALATE) {
                 String id = r.instance + "-" + seq;
-                ApprovalGate.Resolution res = approvals.await(id, a, d);
-                r.approvalId = id;
-                r.approver = res.approver();
-                r.approvalDecision = res.decision();
-                r.approvalWaitedMs = res.waitedMillis();
-                r.reason = res.reason();
-                proceed = res.approved();
-                if (proceed) {
-                    evaluator.approved(a, d);
-                } else {
-                    Rule primary = d.primaryRule();
-                    blockMessage = "Blocked by policy " + (primary == null ? "default" : primary.id) + ": " + res.reason();
-                }
-                r.decision = proceed ? Verdict.ALLOW.label : Verdict.DENY.label;
+                blockMessage = resolve(r, a, d, id, approvals.await(id, a, d));
+                proceed = blockMessage == null;
             } else {
                 proceed = v.proceeds();
                 r.decision = v.label;
@@ -417,6 +419,73 @@ public final class Governor implements Dispatcher {
         c.seq = seq;
         c.startNanos = System.nanoTime();
         c.kindOfCall = 0;
+        return c;
+    }
+
+    /** Records an approver's answer in {@code r}; returns the block message when the call does not go ahead, else null. */
+    private String resolve(EvidenceRecord r, Action a, Decision d, String id, ApprovalGate.Resolution res) {
+        r.approvalId = id;
+        r.approver = res.approver();
+        r.approvalDecision = res.decision();
+        r.approvalWaitedMs = res.waitedMillis();
+        r.reason = res.reason();
+        r.decision = res.approved() ? Verdict.ALLOW.label : Verdict.DENY.label;
+        if (res.approved()) {
+            evaluator.approved(a, d);
+            return null;
+        }
+        Rule primary = d.primaryRule();
+        return "Blocked by policy " + (primary == null ? "default" : primary.id) + ": " + res.reason();
+    }
+
+    /** The approval of a deferred escalation, asked now; the future completes on the gate's thread. Never throws. */
+    public java.util.concurrent.CompletableFuture<ApprovalGate.Resolution> requestApproval(Escalation e) {
+        try {
+            return approvals.request(e.id, e.action, e.decision);
+        } catch (Throwable t) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    new ApprovalGate.Resolution(false, null, "unavailable", 0, "approval request failed: " + t));
+        }
+    }
+
+    /**
+     * A deferred escalation's answer: records the decision (approver, wait) on the calling thread
+     * and returns the block exception, or the {@link Call} of the approved call (its outcome still
+     * to be recorded; its duration starts now). Any thread.
+     */
+    public Object settle(Escalation e, Family family, ApprovalGate.Resolution res) {
+        ThreadState ts = STATE.get();
+        EvidenceRecord r = e.record;
+        String blockMessage;
+        try {
+            blockMessage = resolve(r, e.action, e.decision, e.id, res);
+        } catch (Throwable t) {
+            Log.once("evaluate:" + t.getClass().getName(), "settling an approval failed (" + t + ")");
+            r.decision = failClosed ? Verdict.DENY.label : Verdict.ALLOW.label;
+            blockMessage = failClosed ? "Blocked by Warden: internal error (failure=closed)" : null;
+        }
+        if (log != null) {
+            try {
+                append(ts, r);
+            } catch (EvidenceException ex) {
+                Log.once("append:" + ex.getMessage(), ex.getMessage());
+                if (failClosed && blockMessage == null) {
+                    evaluator.release(e.action, e.decision);
+                    return blocked(family, "Blocked by Warden: " + ex.getMessage() + " (failure=closed)", null);
+                }
+            }
+        } else if (failClosed && blockMessage == null) {
+            evaluator.release(e.action, e.decision);
+            return blocked(family, "Blocked by Warden: " + evidenceProblem + " (failure=closed)", null);
+        }
+        if (blockMessage != null) {
+            return blocked(family, blockMessage, e.id);
+        }
+        Call c = new Call(family, false);
+        c.active = true;
+        c.owner = ts;
+        c.seq = e.seq;
+        c.startNanos = System.nanoTime();
         return c;
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  * approver a one-line summary of the action that carries no secret (the URL without its query,
  * the normalised SQL, the command without its arguments, the tool's name) and a SHA-256 of the
  * whole action so they know exactly what they approve.
+ *
+ * <p>{@link #request} asks the same without waiting (asynchronous call sites).
  *
  * <p>Thread-safe: any number of application threads may wait at once.
  */
@@ -50,6 +53,32 @@ public final class CollectorApprovalGate implements ApprovalGate {
         } catch (ExecutionException | IllegalStateException e) {
             result = new ApprovalResult(ApprovalResult.Status.UNAVAILABLE, null, elapsed(start), "approval request failed: " + e.getMessage());
         }
+        return resolution(rule, result);
+    }
+
+    /** The same answer as {@link #await} through a future: nobody waits; the collector link's thread or the JDK's delayer completes it. */
+    @Override
+    public CompletableFuture<Resolution> request(String id, Action action, Decision decision) {
+        Rule.Approval rule = decision.approval();
+        long start = System.nanoTime();
+        CompletableFuture<ApprovalResult> asked;
+        try {
+            asked = approvals.request(id, digest(action), summary(action), action.session(), action.principal(), rule.timeoutMillis());
+        } catch (IllegalStateException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        return asked.orTimeout(rule.timeoutMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS).handle((result, thrown) -> {
+            if (thrown != null) {
+                Throwable t = thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+                result = t instanceof TimeoutException
+                        ? new ApprovalResult(ApprovalResult.Status.TIMED_OUT, null, elapsed(start), "no decision within " + rule.timeoutMillis() + " ms")
+                        : new ApprovalResult(ApprovalResult.Status.UNAVAILABLE, null, elapsed(start), "approval request failed: " + t.getMessage());
+            }
+            return resolution(rule, result);
+        });
+    }
+
+    private static Resolution resolution(Rule.Approval rule, ApprovalResult result) {
         return switch (result.status()) {
             case APPROVED -> new Resolution(true, result.approver(), result.status().label, result.waitedMillis(),
                     "approved by " + result.approver());

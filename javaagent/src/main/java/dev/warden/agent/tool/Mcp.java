@@ -54,6 +54,10 @@ final class Mcp {
 
     /** {@code Mono.just(error CallToolResult)} built in {@code loader}. */
     static Object deniedMono(ClassLoader loader, String message) throws ReflectiveOperationException {
+        return builders(loader)[4].invoke(null, errorResult(loader, message));
+    }
+
+    private static Method[] builders(ClassLoader loader) throws ReflectiveOperationException {
         ClassLoader key = loader != null ? loader : ClassLoader.getSystemClassLoader();
         Method[] m = BUILDERS.get(key);
         if (m == null) {
@@ -65,10 +69,21 @@ final class Mcp {
                 mono.getMethod("just", Object.class)};
             BUILDERS.putIfAbsent(key, m);
         }
+        return m;
+    }
+
+    /** An error {@code CallToolResult} carrying {@code message}, built in {@code loader} (the value of {@link #deniedMono}). */
+    static Object errorResult(ClassLoader loader, String message) throws ReflectiveOperationException {
+        Method[] m = builders(loader);
         Object b = m[0].invoke(null);
         m[1].invoke(b, message);
         m[2].invoke(b, Boolean.TRUE);
-        return m[4].invoke(null, m[3].invoke(b));
+        return m[3].invoke(b);
+    }
+
+    /** Whether a {@code CallToolResult} is an error result. */
+    static boolean isError(Object result) {
+        return Boolean.TRUE.equals(Reflect.callOrNull(result, "isError"));
     }
 
     /** A {@code CallToolRequest} for the same tool with other arguments ({@code new CallToolRequest(name, Map)}). */

@@ -15,8 +15,9 @@ import dev.warden.rules.evidence.EvidenceRecord;
 /**
  * Governs tool calls and sets the per-thread context of framework scopes, behind
  * {@link Bridge#tools}: a tool call becomes a {@code tool} action ({@code tool}, {@code framework},
- * {@code args}), is evaluated and recorded through the {@link Governor} (escalations wait on the
- * calling thread in the approval gate), and, when denied, answers with the framework's own error
+ * {@code args}), is evaluated and recorded through the {@link Governor} (escalations of synchronous
+ * call sites wait on the calling thread in the approval gate; an MCP client's {@code Mono} is
+ * governed at subscription and waits through a future, see {@link McpClientCalls}), and, when denied, answers with the framework's own error
  * result carrying {@code Blocked by policy <rule>: <reason>} so the model sees the refusal and the
  * tool body never runs. While an allowed tool runs, the thread's session is the tool's and its
  * {@code parent} is the tool's name, so the HTTP, SQL and process actions inside carry both.
@@ -32,9 +33,11 @@ public final class ToolGovernor implements ToolDispatcher {
 
     private final Governor governor;
     private final SessionPropagation propagation = new SessionPropagation();
+    private final McpClientCalls mcpClient;
 
     public ToolGovernor(Governor governor) {
         this.governor = governor;
+        this.mcpClient = new McpClientCalls(this, governor);
     }
 
     /** What a tool call or scope restores when it ends. Confined to the call's thread. */
@@ -94,16 +97,9 @@ public final class ToolGovernor implements ToolDispatcher {
                     frameworkName = "spring-ai";
                     break;
                 }
-                case Bridge.TOOL_MCP_CLIENT: {
-                    name = Mcp.name(b);
-                    args = Mcp.arguments(b);
-                    frameworkName = "mcp";
-                    if (ts.session == null) {
-                        ts.session = Mcp.clientSession(a);
-                        ts.sessionSource = Mcp.SESSION_SOURCE;
-                    }
-                    break;
-                }
+                case Bridge.TOOL_MCP_CLIENT:
+                    // answered at once with a Mono governed at subscription (escalations wait through a future, not a thread)
+                    return mcpClient.callTool(a, b);
                 case Bridge.TOOL_MCP_SERVER: {
                     if (ts.inside(Family.TOOL)) {
                         return null; // a wrapper around a governed handler (structured output)
@@ -126,17 +122,7 @@ public final class ToolGovernor implements ToolDispatcher {
                 default:
                     return null;
             }
-            Governor.begin(ts);
-            ts.action.kind(Kind.TOOL).tool(name).framework(frameworkName).args(args);
-            EvidenceRecord r = ts.record;
-            r.target = name;
-            r.attributes.put("tool", name);
-            r.attributes.put("framework", frameworkName);
-            if (governor.key() != null && args != null) {
-                String[] values = ts.strings(1);
-                values[0] = args;
-                r.argsDigest = governor.key().digest(ts.mac(governor.key()), values, 1);
-            }
+            describe(ts, name, frameworkName, args);
             Object decided = governor.decide(ts, Family.TOOL, null, false);
             if (decided instanceof Throwable) {
                 token.restore();
@@ -147,12 +133,9 @@ public final class ToolGovernor implements ToolDispatcher {
             }
             token.call = (Call) decided;
             token.framework = framework;
-            if (ts.decision.verdict() == Verdict.MODIFY && ts.decision.modifyCount() > 0) {
-                String modified = args;
-                for (int i = 0; i < ts.decision.modifyCount(); i++) {
-                    modified = ts.decision.modify(i).applyToArgs(modified);
-                }
-                if (modified != null && !modified.equals(args)) {
+            if (ts.decision.verdict() == Verdict.MODIFY) {
+                String modified = modifiedArgs(ts, args);
+                if (modified != null) {
                     token.replacement = rebuilt(framework, a, b, modified);
                 }
             }
@@ -178,6 +161,30 @@ public final class ToolGovernor implements ToolDispatcher {
         }
     }
 
+    /** Fills the thread's action and decision record for a tool call (the caller then asks the governor to decide). */
+    void describe(ThreadState ts, String name, String frameworkName, String args) {
+        Governor.begin(ts);
+        ts.action.kind(Kind.TOOL).tool(name).framework(frameworkName).args(args);
+        EvidenceRecord r = ts.record;
+        r.target = name;
+        r.attributes.put("tool", name);
+        r.attributes.put("framework", frameworkName);
+        if (governor.key() != null && args != null) {
+            String[] values = ts.strings(1);
+            values[0] = args;
+            r.argsDigest = governor.key().digest(ts.mac(governor.key()), values, 1);
+        }
+    }
+
+    /** The arguments after the decision's {@code action: modify} clauses, or null when they are unchanged. */
+    static String modifiedArgs(ThreadState ts, String args) {
+        String modified = args;
+        for (int i = 0; i < ts.decision.modifyCount(); i++) {
+            modified = ts.decision.modify(i).applyToArgs(modified);
+        }
+        return modified != null && !modified.equals(args) ? modified : null;
+    }
+
     /** The hooked method's first argument carrying {@code json} as the tool's arguments. */
     private static Object rebuilt(int framework, Object a, Object b, String json) throws ReflectiveOperationException {
         switch (framework) {
@@ -185,8 +192,6 @@ public final class ToolGovernor implements ToolDispatcher {
                 return LangChain4j.withArguments(a, json);
             case Bridge.TOOL_SPRING_AI:
                 return json;
-            case Bridge.TOOL_MCP_CLIENT:
-                return Mcp.withArguments(b, json);
             case Bridge.TOOL_MCP_SERVER:
                 return Mcp.withArguments(b, json); // the handler's request (the injected code replaces the second argument)
             default:

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * An MCP server over stdio (MCP Java SDK 2.1.0) with {@code issueRefund} and {@code deleteAccount}
  * tools; each tool body creates a marker file {@code <dir>/<tool>-<first argument>} (stdout is the
- * protocol channel) so a test sees which bodies ran. Argument: the marker directory. Runs until
+ * protocol channel) so a test sees which bodies ran; an argument {@code sleepMs} makes the body take
+ * that long first. Argument: the marker directory. Runs until
  * its stdin closes.
  */
 public final class McpServerApp {
@@ -31,6 +32,10 @@ public final class McpServerApp {
                 .tool(McpSchema.Tool.builder().name(name).description(name).inputSchema(schema).build())
                 .callHandler((exchange, request) -> {
                     try {
+                        Object sleep = request.arguments().get("sleepMs");
+                        if (sleep instanceof Number) {
+                            Thread.sleep(((Number) sleep).longValue());
+                        }
                         Files.createFile(dir.resolve(name + "-" + request.arguments().get(key)));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
