@@ -43,6 +43,8 @@ public final class Bridge {
     public static final int TOOL_MCP_SERVER = 4;
     /** A custom tool from {@code config=FILE} ({@code class#method}): (this or null, Object[] arguments, "name\0parameter names"). */
     public static final int TOOL_CUSTOM = 5;
+    /** A method annotated LangChain4j or Spring AI {@code @Tool}, called from anywhere: (this or null, Object[] arguments, "name\0parameter names"). */
+    public static final int TOOL_ANNOTATED = 6;
 
     // framework scopes (session and parent for what runs inside): what a of scopeEnter is
     /** LangChain4j AI-service invocation: (InvocationContext). */
@@ -348,6 +350,22 @@ public final class Bridge {
             d.submitting(true);
             Object ctx = d.capture();
             return ctx == null ? task : new ContextRunnable(task, ctx);
+        } catch (Throwable t) {
+            return task;
+        }
+    }
+
+    /** The {@code Callable} form of {@link #wrapTask} ({@code schedule(Callable, ...)}, {@code ForkJoinPool.submit(Callable)}). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public static java.util.concurrent.Callable wrapCallable(java.util.concurrent.Callable task) {
+        ToolDispatcher d = tools;
+        if (d == null || task == null || task instanceof ContextCallable) {
+            return task;
+        }
+        try {
+            d.submitting(true);
+            Object ctx = d.capture();
+            return ctx == null ? task : new ContextCallable(task, ctx);
         } catch (Throwable t) {
             return task;
         }

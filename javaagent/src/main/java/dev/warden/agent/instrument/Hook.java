@@ -24,8 +24,16 @@ public final class Hook {
     /** JVM descriptor; null matches any (constructors that differ between JDK versions). */
     public final String descriptor;
     public final AdviceFactory advice;
+    /** Descriptor of the method annotation that selects the methods, for annotation hooks ({@link #onAnnotated}); else null. */
+    public final String annotation;
 
     private Hook(String family, String library, String className, String supertype, String method, String descriptor, AdviceFactory advice) {
+        this(family, library, className, supertype, method, descriptor, advice, null);
+    }
+
+    private Hook(String family, String library, String className, String supertype, String method, String descriptor, AdviceFactory advice,
+                 String annotation) {
+        this.annotation = annotation;
         this.family = family;
         this.library = library;
         this.className = className;
@@ -45,12 +53,28 @@ public final class Hook {
         return new Hook(family, library, null, supertype, method, descriptor, advice);
     }
 
+    /**
+     * A hook on the methods of any class that carry the annotation {@code annotationDescriptor}
+     * (matched by descriptor, never loaded): classes whose constant pool names it are offered every
+     * method but constructors and initialisers, and the advice itself weaves only the annotated
+     * ones (annotations are visited before the code).
+     */
+    public static Hook onAnnotated(String family, String library, String annotationDescriptor, AdviceFactory advice) {
+        return new Hook(family, library, null, null, "*", null, advice, annotationDescriptor);
+    }
+
     public boolean matches(String name, String desc) {
+        if (annotation != null) {
+            return !name.equals("<init>") && !name.equals("<clinit>");
+        }
         return method.equals(name) && (descriptor == null || descriptor.equals(desc));
     }
 
     @Override
     public String toString() {
+        if (annotation != null) {
+            return family + "/" + library + " @" + annotation;
+        }
         return family + "/" + library + " " + (className != null ? className : "<: " + supertype) + "." + method + (descriptor == null ? "" : descriptor);
     }
 }

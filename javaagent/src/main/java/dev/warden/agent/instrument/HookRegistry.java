@@ -43,6 +43,7 @@ public final class HookRegistry {
     static final String STATEMENT = "java/sql/Statement";
     private static final String SPRING_CALL = "(Ljava/lang/String;Lorg/springframework/ai/chat/model/ToolContext;)Ljava/lang/String;";
     static final String CONNECTION = "java/sql/Connection";
+    private static final String STPE = "java/util/concurrent/ScheduledThreadPoolExecutor";
     private static final String MX = "jdk/internal/net/http/MultiExchange";
     private static final String URLCONN = "sun/net/www/protocol/http/HttpURLConnection";
     private static final String HC4_EXEC = "(Lorg/apache/http/conn/routing/HttpRoute;Lorg/apache/http/client/methods/HttpRequestWrapper;"
@@ -159,10 +160,28 @@ public final class HookRegistry {
             Hook.on("tool", "mcp-server", "io/modelcontextprotocol/server/McpServerFeatures$AsyncToolSpecification", "<init>",
                     "(Lio/modelcontextprotocol/spec/McpSchema$Tool;Ljava/util/function/BiFunction;)V", HandlerWrapAdvice::new),
 
+            // ---- tool: methods annotated @Tool (LangChain4j, Spring AI) called outside their framework's executor ----
+            Hook.onAnnotated("tool", "annotated", dev.warden.agent.tool.AnnotatedToolAdvice.LANGCHAIN4J_TOOL, dev.warden.agent.tool.AnnotatedToolAdvice.FACTORY),
+            Hook.onAnnotated("tool", "annotated", dev.warden.agent.tool.AnnotatedToolAdvice.SPRING_AI_TOOL, dev.warden.agent.tool.AnnotatedToolAdvice.FACTORY),
+
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
+            Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "submit", "(Ljava/lang/Runnable;)Ljava/util/concurrent/ForkJoinTask;", ExecuteAdvice::new),
+            Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "submit",
+                    "(Ljava/lang/Runnable;Ljava/lang/Object;)Ljava/util/concurrent/ForkJoinTask;", ExecuteAdvice::new),
+            Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "submit",
+                    "(Ljava/util/concurrent/Callable;)Ljava/util/concurrent/ForkJoinTask;", ExecuteAdvice::callable),
+            Hook.on("session", "jdk", STPE, "schedule", "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;", ExecuteAdvice::new),
+            Hook.on("session", "jdk", STPE, "schedule",
+                    "(Ljava/util/concurrent/Callable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;", ExecuteAdvice::callable),
+            Hook.on("session", "jdk", STPE, "scheduleAtFixedRate",
+                    "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;", ExecuteAdvice::new),
+            Hook.on("session", "jdk", STPE, "scheduleWithFixedDelay",
+                    "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/lang/Thread", "start", "()V", ThreadAdvice::start),
+            // application subclasses of Thread that override run() (their run never reaches Thread.run)
+            Hook.onSubtypes("session", "jdk", "java/lang/Thread", "run", "()V", ThreadAdvice::run),
             Hook.on("session", "jdk", "java/lang/Thread", "run", "()V", ThreadAdvice::run),
             Hook.on("session", "jdk", "java/lang/VirtualThread", "start", "()V", ThreadAdvice::start),
             Hook.on("session", "jdk", "java/lang/VirtualThread", "run", "(Ljava/lang/Runnable;)V", ThreadAdvice::run));

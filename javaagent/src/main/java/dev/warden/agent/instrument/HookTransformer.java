@@ -30,12 +30,16 @@ import org.objectweb.asm.Opcodes;
  * fails is not woven. Called by the JVM on any thread; thread-safe.
  */
 public final class HookTransformer implements ClassFileTransformer {
+    /** A class file that names none of these cannot need a subtype hook (JDBC method names; Thread subclasses name their superclass). */
     private static final byte[][] JDBC_NAMES = {
-        bytes("execute"), bytes("prepareStatement"), bytes("prepareCall"), bytes("addBatch"), bytes("clearBatch")};
+        bytes("execute"), bytes("prepareStatement"), bytes("prepareCall"), bytes("addBatch"), bytes("clearBatch"), bytes("java/lang/Thread")};
 
     private final Map<String, List<Hook>> byClass = new HashMap<>();
     private final Map<String, List<Hook>> bySupertype = new HashMap<>();
     private final Set<String> subtypeMethodNames = new LinkedHashSet<>();
+    /** Annotation hooks and the descriptors a class file must contain for them to be considered. */
+    private final List<Hook> annotated = new ArrayList<>();
+    private byte[][] annotationNames = new byte[0][];
     private final ClassHierarchy hierarchy = new ClassHierarchy();
     private final ClassLoader ownLoader;
     private final boolean verify;
@@ -50,7 +54,11 @@ public final class HookTransformer implements ClassFileTransformer {
         this.ownLoader = ownLoader;
         this.verify = verify;
         for (Hook h : hooks) {
-            if (h.className != null) {
+            if (h.annotation != null) {
+                annotated.add(h);
+                annotationNames = java.util.Arrays.copyOf(annotationNames, annotationNames.length + 1);
+                annotationNames[annotationNames.length - 1] = bytes(h.annotation);
+            } else if (h.className != null) {
                 byClass.computeIfAbsent(h.className, k -> new ArrayList<>()).add(h);
             } else {
                 bySupertype.computeIfAbsent(h.supertype, k -> new ArrayList<>()).add(h);
@@ -86,7 +94,8 @@ public final class HookTransformer implements ClassFileTransformer {
         if (byClass.containsKey(internal) || HookRegistry.STATEMENT_BASES.contains(internal)) {
             return true;
         }
-        return !c.isInterface() && (java.sql.Statement.class.isAssignableFrom(c) || java.sql.Connection.class.isAssignableFrom(c));
+        return !c.isInterface() && (java.sql.Statement.class.isAssignableFrom(c) || java.sql.Connection.class.isAssignableFrom(c)
+                || (Thread.class.isAssignableFrom(c) && c != Thread.class && c.getClassLoader() != null));
     }
 
     @Override
@@ -102,10 +111,14 @@ public final class HookTransformer implements ClassFileTransformer {
                 reader = new ClassReader(bytes);
                 typed = subtypeHooks(loader, reader);
             }
-            if (named == null && (typed == null || typed.isEmpty())) {
+            List<Hook> byAnnotation = loader != null && annotationNames.length > 0 && containsAny(bytes, annotationNames) ? annotated : null;
+            if (named == null && (typed == null || typed.isEmpty()) && byAnnotation == null) {
                 return null;
             }
             List<Hook> hooks = new ArrayList<>();
+            if (byAnnotation != null) {
+                hooks.addAll(byAnnotation);
+            }
             if (named != null) {
                 hooks.addAll(named);
             }
@@ -194,7 +207,8 @@ public final class HookTransformer implements ClassFileTransformer {
                     return mv;
                 }
                 for (Hook h : hooks) {
-                    if (h.matches(name, descriptor) && (h.descriptor != null || h.className != null || descriptor.startsWith("(Ljava/lang/String;"))) {
+                    if (h.matches(name, descriptor) && (h.descriptor != null || h.className != null || h.annotation != null
+                            || descriptor.startsWith("(Ljava/lang/String;"))) {
                         count[0]++;
                         return h.advice.advise(mv, access, name, descriptor);
                     }

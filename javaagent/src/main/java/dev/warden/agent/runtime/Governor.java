@@ -306,15 +306,21 @@ public final class Governor implements Dispatcher {
      * @param framed true when the call's exit comes back on this thread in the same frame (pooled token, family guard held)
      */
     public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed) {
-        return decide(ts, family, ctx, framed, false);
+        return decide(ts, family, ctx, framed, 0);
     }
 
+    /** {@link #decide} flag: an escalated action returns an {@link Escalation} instead of waiting on this thread. */
+    public static final int DEFER_ESCALATION = 1;
+    /** {@link #decide} flag: a blocked call returns its block message (a {@code String}) instead of an exception nobody throws. */
+    public static final int BLOCK_MESSAGE = 2;
+
     /**
-     * {@link #decide}; with {@code deferEscalation} an escalated action returns an
-     * {@link Escalation} instead of waiting on this thread: nothing is recorded yet, the caller
-     * asks {@link #requestApproval} and hands the answer to {@link #settle} (asynchronous call sites).
+     * {@link #decide} with {@code flags}: with {@link #DEFER_ESCALATION} an escalated action returns
+     * an {@link Escalation} (nothing recorded yet: the caller asks {@link #requestApproval} and hands
+     * the answer to {@link #settle}; asynchronous call sites); with {@link #BLOCK_MESSAGE} a blocked
+     * call answers its message (call sites that return an error result instead of throwing).
      */
-    public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed, boolean deferEscalation) {
+    public Object decide(ThreadState ts, Family family, CallContext ctx, boolean framed, int flags) {
         Action a = ts.action;
         String session = ctx != null ? ctx.session : ts.session();
         String source = ctx != null ? ctx.sessionSource : ts.sessionSource();
@@ -363,7 +369,7 @@ public final class Governor implements Dispatcher {
             if (d.wouldDecide() != v) {
                 r.wouldDecide = d.wouldDecide().label;
             }
-            if (v == Verdict.ESCALATE && deferEscalation) {
+            if (v == Verdict.ESCALATE && (flags & DEFER_ESCALATION) != 0) {
                 // an asynchronous call site: the approval is awaited through a future, no thread waits (settle)
                 return new Escalation(r.instance + "-" + seq, seq, a, d, r);
             }
@@ -393,7 +399,7 @@ public final class Governor implements Dispatcher {
         if (log == null) {
             if (failClosed) {
                 evaluator.release(a, d); // blocked by a later stage: the call has no effect
-                return blocked(family, "Blocked by Warden: " + evidenceProblem + " (failure=closed)", null);
+                return blockedAnswer(flags, family, "Blocked by Warden: " + evidenceProblem + " (failure=closed)", null);
             }
         } else {
             try {
@@ -402,12 +408,12 @@ public final class Governor implements Dispatcher {
                 Log.once("append:" + e.getMessage(), e.getMessage() + "; failure=" + (failClosed ? "closed blocks governed calls" : "open lets them go ahead unrecorded"));
                 if (failClosed) {
                     evaluator.release(a, d);
-                    return blocked(family, "Blocked by Warden: " + e.getMessage() + " (failure=closed)", null);
+                    return blockedAnswer(flags, family, "Blocked by Warden: " + e.getMessage() + " (failure=closed)", null);
                 }
             }
         }
         if (!proceed) {
-            return blocked(family, blockMessage, r.instance == null ? null : r.instance + "-" + seq);
+            return (flags & BLOCK_MESSAGE) != 0 ? blockMessage : blocked(family, blockMessage, r.instance == null ? null : r.instance + "-" + seq);
         }
         Call c = framed ? ts.pooledCall(family) : new Call(family, false);
         c.active = true;
@@ -572,6 +578,10 @@ public final class Governor implements Dispatcher {
             ts.appenderLog = log;
         }
         log.append(ts.appender, w.buffer(), w.length());
+    }
+
+    private static Object blockedAnswer(int flags, Family family, String message, String evidenceId) {
+        return (flags & BLOCK_MESSAGE) != 0 ? message : blocked(family, message, evidenceId);
     }
 
     /** The block exception of a family, as its call sites expect it. */

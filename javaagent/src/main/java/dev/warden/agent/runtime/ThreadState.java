@@ -40,6 +40,8 @@ public final class ThreadState {
     public String session;
     public String sessionSource;
     public String parent;
+    /** The innermost framework tool call governed on this thread (owned by {@code dev.warden.agent.tool}), or null. */
+    public Object toolCall;
     final String threadSession;
 
     ThreadState(Thread t) {

@@ -8,15 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Carries an agent session (and the tool running as {@code parent}) to other threads: a task
  * handed to a {@code ThreadPoolExecutor} or {@code ForkJoinPool} (which is where
- * {@code CompletableFuture}'s async stages go) is wrapped with its submitter's context, and a
- * {@code Thread} or virtual thread started inside a session begins with it. Lambdas are hidden
+ * {@code CompletableFuture}'s async stages go; also {@code ForkJoinPool.submit} and
+ * {@code ScheduledThreadPoolExecutor}'s {@code schedule*}, periodic runs included) is wrapped with
+ * its submitter's context, and a {@code Thread} (an application subclass overriding {@code run()}
+ * included: its {@code run} is woven) or virtual thread started inside a session begins with it. Lambdas are hidden
  * classes no transformer sees, so the context travels with the task object where it is handed
  * over, never through the lambda.
  *
  * <p>Only framework sessions and tool parents travel: a thread's own default session stays its
- * own. Threads an executor starts as its workers (inside {@code execute}) do not inherit the task's
- * context: the task carries it. Subclasses of {@code Thread} that override {@code run()} are not
- * covered (their {@code run} never reaches {@code Thread.run}).
+ * own, except inside a tool, whose session (its thread's, when no framework set one) travels with
+ * its work. Threads an executor starts as its workers (inside {@code execute}) do not inherit the task's
+ * context: the task carries it. Thread subclasses of the JDK itself (e.g. {@code ForkJoinWorkerThread})
+ * never inherit: they are pool workers.
  *
  * <p>Any thread; a submission outside a session costs two thread-local reads and allocates nothing.
  */
@@ -40,7 +43,8 @@ public final class SessionPropagation {
         if (ts.internal || (ts.session == null && ts.parent == null)) {
             return null;
         }
-        return new CallContext(ts.session, ts.sessionSource, ts.parent);
+        // inside a tool, the tool's session travels even when it is its thread's own (a tool called outside any framework)
+        return new CallContext(ts.parent != null ? ts.session() : ts.session, ts.parent != null ? ts.sessionSource() : ts.sessionSource, ts.parent);
     }
 
     /** Puts {@code context} on the calling thread; returns the context it replaced. */
@@ -64,8 +68,8 @@ public final class SessionPropagation {
 
     public void threadStarting(Object thread) {
         Class<?> type = thread.getClass();
-        if (type != Thread.class && type != VIRTUAL) {
-            return;
+        if (type != Thread.class && type != VIRTUAL && type.getClassLoader() == null) {
+            return; // the JDK's own thread types (pool workers, innocuous threads): their run is not woven
         }
         if (SUBMITTING.get()[0] > 0) {
             return;
@@ -77,8 +81,8 @@ public final class SessionPropagation {
     }
 
     public void threadRunning(Object thread) {
-        if (starting.isEmpty()) {
-            return;
+        if (starting.isEmpty() || thread != Thread.currentThread()) {
+            return; // nothing pending, or run() called as a plain method on another thread
         }
         CallContext ctx = starting.remove(thread);
         if (ctx != null) {

@@ -14,20 +14,24 @@ import org.objectweb.asm.Type;
  * {@code Bridge.toolCall(TOOL_CUSTOM, this or null, arguments as Object[], "name\0p1,p2")} (the
  * parameter names when the class was compiled with {@code -parameters}, else none: arguments are
  * then named {@code arg0, arg1, ...}); a denial is Warden's block exception, thrown before the
- * body runs; at exit {@code Bridge.toolExit}/{@code toolThrown}. One instance per woven method;
+ * body runs; at exit {@code Bridge.toolExit}/{@code toolThrown}. Also the advice of annotated tools
+ * ({@code Bridge.TOOL_ANNOTATED}, see {@link AnnotatedToolAdvice}). One instance per woven method;
  * confined to the transforming thread.
  */
 public final class CustomToolAdvice extends HookAdvice {
+    private final int framework;
     private final String tool;
-    private final List<String> parameters = new ArrayList<>();
+    private final List<String> parameters;
 
-    private CustomToolAdvice(MethodVisitor mv, int access, String name, String descriptor, String tool) {
+    CustomToolAdvice(MethodVisitor mv, int access, String name, String descriptor, int framework, String tool, List<String> parameters) {
         super(mv, access, name, descriptor, true);
+        this.framework = framework;
         this.tool = tool;
+        this.parameters = parameters;
     }
 
     public static Hook.AdviceFactory of(String tool) {
-        return (mv, access, name, descriptor) -> new CustomToolAdvice(mv, access, name, descriptor, tool);
+        return (mv, access, name, descriptor) -> new CustomToolAdvice(mv, access, name, descriptor, Bridge.TOOL_CUSTOM, tool, new ArrayList<>());
     }
 
     @Override
@@ -38,7 +42,7 @@ public final class CustomToolAdvice extends HookAdvice {
 
     @Override
     protected void enter() {
-        pushInt(Bridge.TOOL_CUSTOM);
+        pushInt(framework);
         if ((methodAccess & Opcodes.ACC_STATIC) != 0) {
             visitInsn(ACONST_NULL);
         } else {

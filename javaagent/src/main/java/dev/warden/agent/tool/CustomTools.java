@@ -1,12 +1,9 @@
 package dev.warden.agent.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.agent.instrument.Hook;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -19,12 +16,12 @@ import java.util.regex.Pattern;
  * </pre>
  * and the arguments of such a call as JSON (by parameter name, or {@code arg0...}). A bad entry
  * is reported as one problem line and skipped. Called once at start-up; the argument encoding on
- * any thread.
+ * any thread. Also the argument encoding of annotated tools ({@code @Tool} methods called outside
+ * their framework). Holds no JSON library state: nothing is built at start-up when no tool is declared.
  */
 public final class CustomTools {
     private static final Pattern HOOK = Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*#[A-Za-z_$][A-Za-z0-9_$]*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CustomTools() {
     }
@@ -64,22 +61,66 @@ public final class CustomTools {
         return z < 0 ? s : s.substring(0, z);
     }
 
-    /** The arguments as a JSON object: by parameter name when known, else {@code arg0...}; simple values as is, others as text. */
-    static String arguments(Object spec, Object values) {
+    /**
+     * The arguments as a JSON object: by parameter name when known, else {@code arg0...}; numbers
+     * and booleans as JSON values, null as null, anything else as its text. Written by hand into
+     * the caller's scratch builder (one string allocated).
+     */
+    static String arguments(Object spec, Object values, StringBuilder sb) {
         String s = String.valueOf(spec);
         int z = s.indexOf('\0');
-        String[] names = z < 0 || z == s.length() - 1 ? new String[0] : s.substring(z + 1).split(",");
         Object[] args = values instanceof Object[] ? (Object[]) values : new Object[0];
-        Map<String, Object> json = new LinkedHashMap<>();
+        sb.setLength(0);
+        sb.append('{');
+        int nameStart = z < 0 ? s.length() : z + 1;
         for (int i = 0; i < args.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            int nameEnd = nameStart < s.length() ? s.indexOf(',', nameStart) : -1;
+            if (nameEnd < 0) {
+                nameEnd = s.length();
+            }
+            sb.append('"');
+            if (nameStart < nameEnd) {
+                sb.append(s, nameStart, nameEnd);
+            } else {
+                sb.append("arg").append(i);
+            }
+            sb.append("\":");
+            nameStart = nameEnd + 1;
             Object v = args[i];
-            String key = i < names.length && !names[i].isEmpty() ? names[i] : "arg" + i;
-            json.put(key, v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v));
+            if (v == null || v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                sb.append(v);
+            } else if (v instanceof Number && Double.isFinite(((Number) v).doubleValue())) {
+                sb.append(v);
+            } else {
+                quote(sb, String.valueOf(v));
+            }
         }
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (Exception e) {
-            return "{}";
+        return sb.append('}').toString();
+    }
+
+    /** {@code v} as a JSON string. */
+    private static void quote(StringBuilder sb, String v) {
+        sb.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
         }
+        sb.append('"');
     }
 }

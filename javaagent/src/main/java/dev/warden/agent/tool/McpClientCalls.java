@@ -67,7 +67,7 @@ final class McpClientCalls {
             Object effective = request;
             try {
                 tools.describe(ts, name, "mcp", args);
-                decided = governor.decide(ts, Family.TOOL, caller, false, true);
+                decided = governor.decide(ts, Family.TOOL, caller, false, Governor.DEFER_ESCALATION | Governor.BLOCK_MESSAGE);
                 if (decided instanceof Call && ts.decision.verdict() == Verdict.MODIFY) {
                     String modified = tools.modifiedArgs(ts, args);
                     if (modified != null) {
@@ -78,8 +78,8 @@ final class McpClientCalls {
             } catch (Throwable t) {
                 decided = governor.failure(Family.TOOL, t);
             }
-            if (decided instanceof Throwable) {
-                return rx.just(Mcp.errorResult(loader, ((Throwable) decided).getMessage()));
+            if (decided instanceof String || decided instanceof Throwable) {
+                return rx.just(Mcp.errorResult(loader, decided instanceof String ? (String) decided : ((Throwable) decided).getMessage()));
             }
             if (decided instanceof Escalation) {
                 Escalation e = (Escalation) decided;

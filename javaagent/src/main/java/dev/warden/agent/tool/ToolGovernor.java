@@ -46,22 +46,29 @@ public final class ToolGovernor implements ToolDispatcher {
         final String session;
         final String sessionSource;
         final String parent;
+        final Object outerToolCall;
         Call call;
         int framework;
         /** The rebuilt first argument after an {@code action: modify}, or null. */
         Object replacement;
+        /** The tool's name (framework calls: matched by the annotated method the framework then invokes). */
+        String name;
+        /** A framework call whose annotated method has been entered (that entry was not governed again). */
+        boolean claimed;
 
         Token(ThreadState ts) {
             this.ts = ts;
             this.session = ts.session;
             this.sessionSource = ts.sessionSource;
             this.parent = ts.parent;
+            this.outerToolCall = ts.toolCall;
         }
 
         void restore() {
             ts.session = session;
             ts.sessionSource = sessionSource;
             ts.parent = parent;
+            ts.toolCall = outerToolCall;
         }
     }
 
@@ -116,23 +123,41 @@ public final class ToolGovernor implements ToolDispatcher {
                 }
                 case Bridge.TOOL_CUSTOM:
                     name = CustomTools.name(c);
-                    args = CustomTools.arguments(c, b);
+                    args = CustomTools.arguments(c, b, ts.text);
                     frameworkName = "custom";
                     break;
+                case Bridge.TOOL_ANNOTATED: {
+                    name = CustomTools.name(c);
+                    Object outer = ts.toolCall;
+                    if (outer instanceof Token && !((Token) outer).claimed && name.equals(((Token) outer).name)) {
+                        // the framework's own invocation of the tool it just governed: one call, one evaluation
+                        ((Token) outer).claimed = true;
+                        return null;
+                    }
+                    args = CustomTools.arguments(c, b, ts.text);
+                    frameworkName = "annotated";
+                    break;
+                }
                 default:
                     return null;
             }
             describe(ts, name, frameworkName, args);
-            Object decided = governor.decide(ts, Family.TOOL, null, false);
-            if (decided instanceof Throwable) {
+            boolean throwsBlock = framework == Bridge.TOOL_CUSTOM || framework == Bridge.TOOL_ANNOTATED;
+            // framework call sites answer an error result: only the block message is needed, no exception is built
+            Object decided = governor.decide(ts, Family.TOOL, null, false, throwsBlock ? 0 : Governor.BLOCK_MESSAGE);
+            if (decided instanceof Throwable || decided instanceof String) {
                 token.restore();
-                if (framework == Bridge.TOOL_CUSTOM) {
+                if (throwsBlock) {
                     return decided; // the block exception, thrown at the call site
                 }
-                return denial(framework, a, b, ((Throwable) decided).getMessage());
+                return denial(framework, a, b, decided instanceof String ? (String) decided : ((Throwable) decided).getMessage());
             }
             token.call = (Call) decided;
             token.framework = framework;
+            token.name = name;
+            if (framework == Bridge.TOOL_LANGCHAIN4J || framework == Bridge.TOOL_SPRING_AI) {
+                ts.toolCall = token; // the annotated method the framework invokes next is this call
+            }
             if (ts.decision.verdict() == Verdict.MODIFY) {
                 String modified = modifiedArgs(ts, args);
                 if (modified != null) {
@@ -147,7 +172,7 @@ public final class ToolGovernor implements ToolDispatcher {
         } catch (Throwable t) {
             token.restore();
             Object f = governor.failure(Family.TOOL, t);
-            if (f instanceof Throwable && framework == Bridge.TOOL_CUSTOM) {
+            if (f instanceof Throwable && (framework == Bridge.TOOL_CUSTOM || framework == Bridge.TOOL_ANNOTATED)) {
                 return f;
             }
             if (f instanceof Throwable) {

@@ -1,0 +1,35 @@
+package dev.warden.agent.bootstrap;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code Callable} form of {@link ContextRunnable}: a task handed to an executor inside an
+ * agent session ({@code ScheduledThreadPoolExecutor.schedule(Callable, ...)},
+ * {@code ForkJoinPool.submit(Callable)}) runs with its submitter's session and parent, and the
+ * executing thread's own context is restored afterwards. Created by {@link Bridge#wrapCallable}
+ * only inside a session or tool. Immutable; called by one thread at a time.
+ */
+public final class ContextCallable<V> implements Callable<V> {
+    private final Callable<V> task;
+    private final Object context;
+
+    public ContextCallable(Callable<V> task, Object context) {
+        this.task = task;
+        this.context = context;
+    }
+
+    @Override
+    public V call() throws Exception {
+        Object previous = Bridge.contextEnter(context);
+        try {
+            return task.call();
+        } finally {
+            Bridge.contextExit(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return task.toString();
+    }
+}
