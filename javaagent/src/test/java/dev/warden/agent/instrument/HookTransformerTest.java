@@ -85,8 +85,8 @@ class HookTransformerTest {
     void unrelatedClassesAreLeftAlone() throws Exception {
         assertNull(weave("org/h2/util/StringUtils"));
         assertNull(weave("okhttp3/OkHttpClient"));
-        // declares an execute method but is no Statement (ThreadPoolExecutor itself carries the session hook)
-        assertNull(weave("java/util/concurrent/ScheduledThreadPoolExecutor"));
+        // calls execute but is neither a Statement nor a Thread, and carries no session hook
+        assertNull(weave("java/util/concurrent/AbstractExecutorService"));
     }
 
     @Test

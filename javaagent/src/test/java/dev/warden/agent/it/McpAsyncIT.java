@@ -93,4 +93,11 @@ class McpAsyncIT {
         assertEquals("ok", outcome.outcomeStatus, ev.dump());
         assertTrue(outcome.outcomeDurationUs >= 300_000, "the outcome did not wait for the tool: " + outcome);
     }
+
+    /** The same on JDK 25 (the smoke subset): blocked at the timeout, allowed at the timeout, the loop never held. */
+    @Test
+    void onJdk25() throws Exception {
+        AgentRun.Result r = run(tmp, ToolCallsIT.jdk25("McpAsyncIT.onJdk25"));
+        assertTrue(Integer.parseInt(r.value("big refund loop ticks")) >= 20, r::toString);
+    }
 }

