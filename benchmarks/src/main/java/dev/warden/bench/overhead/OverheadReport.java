@@ -36,6 +36,7 @@ final class OverheadReport {
     private Instant finished;
     private String loadAtEnd;
     private final List<RunResult> runs = new ArrayList<>();
+    private final List<RunResult> repeated = new ArrayList<>();
     private long collectorStored = -1;
     private long collectorHwmKb = -1;
     private String collectorErr = "";
@@ -48,6 +49,11 @@ final class OverheadReport {
 
     void add(RunResult r) {
         runs.add(r);
+    }
+
+    /** A run that failed and was run again; reported, not measured. */
+    void repeated(RunResult failed) {
+        repeated.add(failed);
     }
 
     void collector(long stored, long hwmKb, String stderrTail) {
@@ -72,7 +78,7 @@ final class OverheadReport {
         double[] loads = runs.stream().mapToDouble(r -> r.loadAverage).toArray();
         Duration took = Duration.between(started, finished);
         md.append("### Run of ").append(WHEN.format(started)).append(options.smoke ? " (smoke mode: tiny counts, figures meaningless)" : "").append("\n\n");
-        md.append("Command: `").append(options.command).append("`  \n");
+        md.append("Command: `").append(options.command).append("`").append(options.revision == null ? "" : " at commit " + options.revision).append("  \n");
         md.append("Machine: ").append(machine()).append(", ").append(jvm).append(" (every JVM of the run).  \n");
         md.append("Load average (1, 5, 15 min): ").append(loadAtStart).append(" at the start, ").append(loadAtEnd).append(" at the end; 1-minute load when each run started: ")
                 .append(loads.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f to %.2f", Arrays.stream(loads).min().getAsDouble(), Arrays.stream(loads).max().getAsDouble()))
@@ -181,6 +187,13 @@ final class OverheadReport {
             }
         }
         md.append("- ").append(failures.isEmpty() ? "Every variant ran in every round; nothing was left out." : "**Could not be run**: " + String.join("; ", failures) + ".").append('\n');
+        if (!repeated.isEmpty()) {
+            List<String> again = new ArrayList<>();
+            for (RunResult r : repeated) {
+                again.add("`" + r.variant + "` round " + r.round + " (" + r.failure + ")");
+            }
+            md.append("- Failed once and run again (the failed attempt is not in the figures): ").append(String.join("; ", again)).append(".\n");
+        }
         return md.toString();
     }
 

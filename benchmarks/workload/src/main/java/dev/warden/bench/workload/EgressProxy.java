@@ -76,6 +76,8 @@ public final class EgressProxy {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        // keep idle client connections as long as the services do (see World): no reuse race on a closing connection
+        connector.setIdleTimeout(3_600_000);
         server.addConnector(connector);
         Allowlist allowlist = new Allowlist(List.of(args[0].split(",")), new ProxyHandler.Forward());
         server.setHandler(allowlist);

@@ -46,6 +46,10 @@ public final class World {
         }
         // without TCP_NODELAY the JDK server's small responses wait for the client's delayed ACK (~40 ms)
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // the JDK server drops connections idle for 30 s, while the JDK client keeps them 20 minutes: a thread's
+        // model connection idles that long while another kind is measured, and a POST on a connection the
+        // server is closing fails ("header parser received no bytes") instead of being retried
+        System.setProperty("sun.net.httpserver.idleInterval", "3600");
         List<ScriptedModelServer> servers = new ArrayList<>();
         for (int i = 0; i < models; i++) {
             servers.add(ScriptedModelServer.start(lookupScript(), 0, true));
