@@ -112,14 +112,15 @@ public final class Evaluator {
                 // an amount that cannot be read cannot be accounted: the rule applies (fail closed)
                 double amount = d.json.find(a.args, r.budget.path()) ? d.json.number() : Double.NaN;
                 if (!Double.isNaN(amount)) {
-                    long cents = BudgetWindow.cents(Math.max(0, amount));
-                    if (!budget(t, r, a, d, now).wouldExceed(cents, now)) {
-                        d.addPendingBudget(r, cents);
-                        continue;
-                    }
+                    // checked once every rule is matched: a modify rule may clamp the amount first
+                    d.addPendingBudget(r, Double.doubleToRawLongBits(amount));
+                    continue;
                 }
             }
             d.addMatched(r);
+        }
+        if (d.pendingBudgetCount > 0) {
+            checkBudgets(t, a, d, now);
         }
         decide(t, d);
         if (d.verdict.proceeds() && d.pendingCount > 0) {
@@ -132,6 +133,55 @@ public final class Evaluator {
             remember(t, a, d, now);
         }
         return d;
+    }
+
+    /**
+     * Checks the budgets of the rules that matched everything else, each with the amount the
+     * call will actually carry: after the clamps and sets of the enforced modify rules that
+     * matched, in policy order (a refund clamped to 500 counts 500). A budget the amount would
+     * take over its maximum applies (its rule is matched); the others stay pending, to be
+     * reserved when the call proceeds. {@code pendingCents} holds the raw amount's bits until here.
+     */
+    private void checkBudgets(RuleTable t, Action a, Decision d, long now) {
+        int kept = 0;
+        for (int i = 0; i < d.pendingBudgetCount; i++) {
+            Rule r = d.pendingBudget[i];
+            double amount = modified(t, d, r.budget.key(), Double.longBitsToDouble(d.pendingCents[i]));
+            long cents = BudgetWindow.cents(Math.max(0, amount));
+            if (budget(t, r, a, d, now).wouldExceed(cents, now)) {
+                d.addMatched(r);
+            } else {
+                d.pendingBudget[kept] = r;
+                d.pendingCents[kept++] = cents;
+            }
+        }
+        d.pendingBudgetCount = kept;
+    }
+
+    /** {@code amount} of the argument {@code key} after the argument edits of the enforced modify rules that matched (policy order). */
+    private static double modified(RuleTable t, Decision d, String key, double amount) {
+        if (t.policy.mode != Mode.ENFORCE) {
+            return amount; // a monitor policy changes nothing: the call carries the original amount
+        }
+        for (int i = 0; i < d.matchedCount; i++) {
+            Rule m = d.matched[i];
+            if (m.action != Verdict.MODIFY || m.mode != Mode.ENFORCE || m.modify == null) {
+                continue;
+            }
+            java.util.List<Modify.ArgEdit> edits = m.modify.args;
+            for (int k = 0; k < edits.size(); k++) {
+                Modify.ArgEdit e = edits.get(k);
+                if (!e.key().equals(key)) {
+                    continue;
+                }
+                if (e.op() == Modify.Op.CLAMP) {
+                    amount = Math.max(e.min(), Math.min(e.max(), amount));
+                } else if (e.op() == Modify.Op.SET && e.value() != null && e.value().isNumber()) {
+                    amount = e.value().asDouble();
+                }
+            }
+        }
+        return amount;
     }
 
     /**
@@ -150,7 +200,7 @@ public final class Evaluator {
                 window(t, r, a, now).forceAcquire(now);
             }
             if (r.budget != null && d.json.find(a.args, r.budget.path())) {
-                double amount = d.json.number();
+                double amount = modified(t, d, r.budget.key(), d.json.number());
                 if (!Double.isNaN(amount)) {
                     long cents = BudgetWindow.cents(Math.max(0, amount));
                     budget(t, r, a, d, now).forceReserve(cents, now);

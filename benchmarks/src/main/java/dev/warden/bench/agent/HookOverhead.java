@@ -19,18 +19,31 @@ import org.HdrHistogram.Histogram;
  * {@code saturated}, a tight loop of nothing but hooks, where 8 threads on this machine's 2 cores
  * contend for everything (a stress figure, not a workload).
  *
- * <p>Run: {@code java $CHRONICLE_OPENS -cp benchmarks/target/benchmarks.jar dev.warden.bench.agent.HookOverhead [callsPerThread]}.
+ * <p>Run: {@code java $CHRONICLE_OPENS -cp benchmarks/target/benchmarks.jar dev.warden.bench.agent.HookOverhead [callsPerThread [load [call [threads]]]]}
+ * ({@code load}: paced, saturated or all; {@code call}: http, sql or all; {@code threads}: 1, 8 or all).
  * Budgets (issue 3): median ≤ 2 µs, p99 ≤ 20 µs.
  */
 public final class HookOverhead {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        String onlyLoad = args.length > 1 ? args[1] : "all";
+        String onlyCall = args.length > 2 ? args[2] : "all";
+        String onlyThreads = args.length > 3 ? args[3] : "all";
         AgentBenchSetup setup = new AgentBenchSetup();
         try {
             System.out.printf("%-10s %-5s %7s %9s %9s %9s %9s %10s %10s %12s%n", "load", "call", "threads", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns", "calls", "alloc B/call");
             for (long pace : new long[] {50_000, 0}) {
+                if (!onlyLoad.equals("all") && !onlyLoad.equals(pace > 0 ? "paced" : "saturated")) {
+                    continue;
+                }
                 for (String kind : List.of("http", "sql")) {
+                    if (!onlyCall.equals("all") && !onlyCall.equals(kind)) {
+                        continue;
+                    }
                     for (int threads : new int[] {1, 8}) {
+                        if (!onlyThreads.equals("all") && !onlyThreads.equals(Integer.toString(threads))) {
+                            continue;
+                        }
                         int n = pace > 0 ? calls / 4 : calls;
                         run(kind, threads, n / 4, pace, false); // warm-up
                         run(kind, threads, n, pace, true);

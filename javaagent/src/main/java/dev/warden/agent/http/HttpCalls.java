@@ -80,7 +80,7 @@ public final class HttpCalls {
             ts.action.principal(ex.principal);
         }
         Object r = governor.decide(ts, Family.HTTP, ex == null ? null : ex.context, false);
-        r = modify(ts, r, JDK, request);
+        r = modify(ts, r, JDK, request, null);
         if (r instanceof Call && ex != null) {
             Call previous = ex.pending;
             if (previous != null) {
@@ -98,7 +98,7 @@ public final class HttpCalls {
             Call c = ex.pending;
             ex.pending = null;
             if (c != null) {
-                governor.finish(c, "ok", "HTTP " + status);
+                governor.finish(c, "ok", statusText(status));
             }
         }
     }
@@ -113,7 +113,11 @@ public final class HttpCalls {
             Call c = ex.pending;
             ex.pending = null;
             if (c != null) {
-                governor.finish(c, thrown == null ? "ok" : "error", thrown == null ? null : causeName(thrown));
+                if (nothingSent(thrown)) {
+                    governor.finishWithoutEffect(c, causeName(thrown));
+                } else {
+                    governor.finish(c, thrown == null ? "ok" : "error", thrown == null ? null : causeName(thrown));
+                }
             }
             exchanges.remove(exchange);
         });
@@ -135,7 +139,7 @@ public final class HttpCalls {
         Governor.begin(ts);
         fill(ts, URLCONNECTION, conn.getRequestMethod(), url.getProtocol(), url.getHost(), url.getPort(), url.getPath(), url.getQuery());
         Object r = governor.decide(ts, Family.HTTP, null, false);
-        r = modify(ts, r, URLCONNECTION, connection);
+        r = modify(ts, r, URLCONNECTION, connection, null);
         if (r instanceof Call) {
             connections.put(connection, (Call) r);
         }
@@ -152,9 +156,13 @@ public final class HttpCalls {
         if (c == null) {
             return;
         }
-        String detail = responseCode > 0 ? "HTTP " + responseCode : null;
+        String detail = responseCode > 0 ? statusText(responseCode) : null;
         if (thrown != null) {
             detail = detail == null ? causeName(thrown) : detail + " (" + causeName(thrown) + ")";
+        }
+        if (responseCode <= 0 && nothingSent(thrown)) {
+            governor.finishWithoutEffect(c, detail);
+            return;
         }
         governor.finish(c, thrown == null ? "ok" : "error", detail);
     }
@@ -205,13 +213,13 @@ public final class HttpCalls {
         if (r instanceof Call) {
             ((Call) r).kindOfCall = client;
             if (client == Bridge.APACHE4) {
-                r = modify(ts, r, APACHE4, b);
+                r = modify(ts, r, APACHE4, b, a);
             } else if (client == Bridge.APACHE5) {
-                r = modify(ts, r, APACHE5, a);
+                r = modify(ts, r, APACHE5, a, b);
             } else if (client == Bridge.APACHE5_MINIMAL) {
-                r = modify(ts, r, APACHE5, b);
+                r = modify(ts, r, APACHE5, b, null);
             } else {
-                r = modify(ts, r, OKHTTP, a);
+                r = modify(ts, r, OKHTTP, a, null);
             }
         }
         return r;
@@ -222,7 +230,7 @@ public final class HttpCalls {
      * the change cannot be made the request must not leave unchanged (it may carry credentials
      * a rule strips): the call is recorded as failed and blocked.
      */
-    private Object modify(ThreadState ts, Object r, String client, Object request) {
+    private Object modify(ThreadState ts, Object r, String client, Object request, Object route) {
         if (!(r instanceof Call)) {
             return r;
         }
@@ -241,18 +249,22 @@ public final class HttpCalls {
                     break;
                 case APACHE4:
                 case APACHE5:
-                    if (e.redirectHost != null) {
-                        problem = "redirect is not supported for " + client;
+                    if (e.redirectHost != null && route == null) {
+                        // MinimalHttpClient: the target is a caller's HttpHost argument, not a per-request route
+                        problem = "redirect is not supported for " + client + " MinimalHttpClient";
                     } else {
                         HttpModify.apache(request, e, client.equals(APACHE5));
+                        if (e.redirectHost != null) {
+                            if (client.equals(APACHE5)) {
+                                HttpModify.apache5Redirect(route, request, e.redirectHost);
+                            } else {
+                                HttpModify.apache4Redirect(route, request, e.redirectHost);
+                            }
+                        }
                     }
                     break;
                 case OKHTTP:
-                    if (e.redirectHost != null) {
-                        problem = "redirect is not supported for " + client;
-                    } else {
-                        HttpModify.okhttp(request, e);
-                    }
+                    HttpModify.okhttp(request, e);
                     break;
                 default:
                     problem = "modify is not supported for " + client;
@@ -273,7 +285,11 @@ public final class HttpCalls {
     /** The exit of a library client's request: its response's status, or what it threw. */
     public void outcome(Call c, Object response, Throwable thrown) {
         if (thrown != null) {
-            governor.finish(c, "error", causeName(thrown));
+            if (nothingSent(thrown)) {
+                governor.finishWithoutEffect(c, causeName(thrown));
+            } else {
+                governor.finish(c, "error", causeName(thrown));
+            }
             return;
         }
         int status = -1;
@@ -297,7 +313,7 @@ public final class HttpCalls {
                 status = -1;
             }
         }
-        governor.finish(c, "ok", status > 0 ? "HTTP " + status : null);
+        governor.finish(c, "ok", status > 0 ? statusText(status) : null);
     }
 
     // ---------------------------------------------------------------- action building
@@ -339,22 +355,88 @@ public final class HttpCalls {
         String host = Hosts.normalize(rawHost == null ? "" : rawHost);
         int effectivePort = port > 0 ? port : defaultPort(s);
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        String url = redactedUrl(ts.text, s, host, port > 0 && port != defaultPort(s) ? port : -1, path, rawQuery);
+        StringBuilder sb = ts.text;
+        redactedUrlInto(sb, s, host, port > 0 && port != defaultPort(s) ? port : -1, path, rawQuery);
+        // the same URL and method as this thread's previous request (the common case: an agent
+        // calls a few endpoints again and again): reuse its strings instead of building new ones
+        String url;
+        String target;
+        TextCache cache = TextCache.of(ts);
+        if (cache.url != null && cache.url.contentEquals(sb)) {
+            url = cache.url;
+            target = m.equals(cache.method) ? cache.target : null;
+        } else {
+            url = sb.toString();
+            cache.url = url;
+            target = null;
+        }
+        if (target == null) {
+            target = m + " " + url;
+            cache.method = m;
+            cache.target = target;
+        }
 
         Action a = ts.action;
         a.kind(Kind.HTTP).method(m).scheme(s).host(host).port(effectivePort).path(path).url(url).client(client);
 
         EvidenceRecord r = ts.record;
-        r.target = m + " " + url;
+        r.target = target;
         // scheme, query names and the full URL are in the target
         r.attributes.put("method", m);
         r.attributes.put("host", host);
-        r.attributes.put("port", port > 0 ? Integer.toString(port) : defaultPortText(s));
+        r.attributes.put("port", port > 0 ? cache.portText(port) : defaultPortText(s));
         r.attributes.put("path", path);
         r.attributes.put("client", client);
     }
 
     static String redactedUrl(StringBuilder sb, String scheme, String host, int explicitPort, String path, String rawQuery) {
+        redactedUrlInto(sb, scheme, host, explicitPort, path, rawQuery);
+        return sb.toString();
+    }
+
+    /** Per-thread text of the previous request (URL, method, target, port), kept in the thread's scratch slot. */
+    static final class TextCache {
+        String url;
+        String method;
+        String target;
+        int port = -1;
+        String portText;
+
+        static TextCache of(ThreadState ts) {
+            Object o = ts.scratch(ThreadState.SCRATCH_HTTP);
+            if (o instanceof TextCache) {
+                return (TextCache) o;
+            }
+            TextCache c = new TextCache();
+            ts.scratch(ThreadState.SCRATCH_HTTP, c);
+            return c;
+        }
+
+        String portText(int p) {
+            if (p != port || portText == null) {
+                portText = Integer.toString(p);
+                port = p;
+            }
+            return portText;
+        }
+    }
+
+    private static final String[] STATUS_TEXT = new String[600];
+
+    /** {@code "HTTP <status>"}, shared for the status codes HTTP defines (100-599). */
+    static String statusText(int status) {
+        if (status < 100 || status >= STATUS_TEXT.length) {
+            return "HTTP " + status;
+        }
+        String t = STATUS_TEXT[status];
+        if (t == null) {
+            t = "HTTP " + status; // a benign race: equal strings
+            STATUS_TEXT[status] = t;
+        }
+        return t;
+    }
+
+    static void redactedUrlInto(StringBuilder sb, String scheme, String host, int explicitPort, String path, String rawQuery) {
         sb.setLength(0);
         sb.append(scheme).append("://");
         if (host.indexOf(':') >= 0) {
@@ -389,7 +471,6 @@ public final class HttpCalls {
                 start = end + 1;
             }
         }
-        return sb.toString();
     }
 
     private static String defaultPortText(String scheme) {
@@ -430,6 +511,22 @@ public final class HttpCalls {
         }
         int colon = auth.lastIndexOf(':');
         return colon >= 0 ? auth.substring(0, colon) : auth;
+    }
+
+    /**
+     * True when {@code t} proves that no byte of the request left the process: the connection
+     * was never established (refused, no route, unknown host, connect timeout), or Warden blocked
+     * the request itself. A timeout or reset after connecting proves nothing.
+     */
+    static boolean nothingSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.NoRouteToHostException
+                    || c instanceof java.net.UnknownHostException || c instanceof java.net.http.HttpConnectTimeoutException
+                    || c instanceof dev.warden.agent.bootstrap.WardenBlocked) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String causeName(Throwable t) {

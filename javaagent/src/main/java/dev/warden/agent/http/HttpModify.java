@@ -24,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code HttpRequestImpl}, {@code HttpURLConnection} once connecting) the request's own fields
  * are rewritten reflectively; the agent opens {@code jdk.internal.net.http},
  * {@code sun.net.www}, {@code sun.net.www.protocol.http} and {@code java.net} to Warden's module
- * only. Apache HttpClient 4/5 requests are changed through their public header API.
+ * only. Apache HttpClient 4/5 requests are changed through their public header API, their
+ * redirects through the hop's route (see {@link #apache4Redirect}, {@link #apache5Redirect}),
+ * OkHttp's through its own request builder and exchange finder (see {@link #okhttp}).
  *
  * <p>A redirect keeps the scheme, port, path and query and replaces only the host; the
  * redirected request is not evaluated again (the policy chose the target), and the decision's
@@ -156,8 +158,11 @@ final class HttpModify {
     /**
      * OkHttp: the interceptor chain's request (at {@code BridgeInterceptor}, before the network
      * interceptors and the connection) is replaced by a copy built with the public
-     * {@code Request.Builder}. A redirect cannot be made here (the call has already chosen its
-     * route from the original URL): the caller blocks it.
+     * {@code Request.Builder}. A redirect also gives it the new host ({@code HttpUrl.Builder.host})
+     * and gives the call a new exchange finder for that URL
+     * ({@code RealCall.enterNetworkInterceptorExchange(request, true)}, what OkHttp itself does
+     * for each follow-up): the connection is looked up or opened for the new address, and
+     * {@code BridgeInterceptor} writes the new {@code Host} header.
      */
     static void okhttp(Object chain, Edits e) throws ReflectiveOperationException {
         Field f = field(chain.getClass(), "request");
@@ -171,7 +176,77 @@ final class HttpModify {
         for (Map.Entry<String, String> s : e.set.entrySet()) {
             header.invoke(builder, s.getKey(), s.getValue());
         }
-        f.set(chain, method(builder.getClass(), "build").invoke(builder));
+        if (e.redirectHost != null) {
+            Object url = method(request.getClass(), "url").invoke(request);
+            Object urlBuilder = method(url.getClass(), "newBuilder").invoke(url);
+            method(urlBuilder.getClass(), "host", String.class).invoke(urlBuilder, bare(e.redirectHost));
+            Object newUrl = method(urlBuilder.getClass(), "build").invoke(urlBuilder);
+            method(builder.getClass(), "url", url.getClass()).invoke(builder, newUrl);
+        }
+        Object changed = method(builder.getClass(), "build").invoke(builder);
+        if (e.redirectHost != null) {
+            Object call = method(chain.getClass(), "call").invoke(chain);
+            method(call.getClass(), "enterNetworkInterceptorExchange", request.getClass(), boolean.class).invoke(call, changed, true);
+        }
+        f.set(chain, changed);
+    }
+
+    /**
+     * Apache HttpClient 4 ({@code MainClientExec.execute(route, request, ...)}): the hop's
+     * {@code HttpRoute} (made for this request by the route planner, before any connection is
+     * requested for it) gets the new target host, scheme and port kept; the request's
+     * {@code Host} header names the new target. Routes through a proxy are refused (the caller
+     * blocks the request).
+     */
+    static void apache4Redirect(Object route, Object request, String host) throws ReflectiveOperationException {
+        ClassLoader cl = route.getClass().getClassLoader();
+        if (method(route.getClass(), "getProxyHost").invoke(route) != null) {
+            throw new IllegalArgumentException("redirect of a request through a proxy is not supported");
+        }
+        Object old = method(route.getClass(), "getTargetHost").invoke(route);
+        Class<?> hostType = Class.forName("org.apache.http.HttpHost", false, cl);
+        int port = (Integer) method(hostType, "getPort").invoke(old);
+        String scheme = (String) method(hostType, "getSchemeName").invoke(old);
+        Object target = hostType.getConstructor(String.class, int.class, String.class).newInstance(bare(host), port, scheme);
+        field(route.getClass(), "targetHost").set(route, target);
+        Class<?> message = Class.forName("org.apache.http.HttpMessage", false, cl);
+        method(message, "setHeader", String.class, String.class).invoke(request, "Host", method(hostType, "toHostString").invoke(target));
+    }
+
+    /**
+     * Apache HttpClient 5 classic ({@code ConnectExec.execute(request, scope, chain)}): the
+     * scope's route is replaced by a direct route to the new host (scheme, port, local address
+     * and security kept, built with {@code HttpRoute}'s public constructor) before
+     * {@code ConnectExec} acquires an endpoint for it; the request's authority and {@code Host}
+     * header name the new target. Routes through a proxy are refused (the caller blocks).
+     */
+    static void apache5Redirect(Object scope, Object request, String host) throws ReflectiveOperationException {
+        ClassLoader cl = scope.getClass().getClassLoader();
+        Field routeField = field(scope.getClass(), "route");
+        Object route = routeField.get(scope);
+        Class<?> routeType = route.getClass();
+        if (method(routeType, "getProxyHost").invoke(route) != null) {
+            throw new IllegalArgumentException("redirect of a request through a proxy is not supported");
+        }
+        Class<?> hostType = Class.forName("org.apache.hc.core5.http.HttpHost", false, cl);
+        Object old = method(routeType, "getTargetHost").invoke(route);
+        int port = (Integer) method(hostType, "getPort").invoke(old);
+        String scheme = (String) method(hostType, "getSchemeName").invoke(old);
+        Object target = hostType.getConstructor(String.class, String.class, int.class).newInstance(scheme, bare(host), port);
+        Object local = method(routeType, "getLocalAddress").invoke(route);
+        boolean secure = (Boolean) method(routeType, "isSecure").invoke(route);
+        Object newRoute = routeType.getConstructor(hostType, java.net.InetAddress.class, boolean.class).newInstance(target, local, secure);
+        routeField.set(scope, newRoute);
+        Class<?> authority = Class.forName("org.apache.hc.core5.net.URIAuthority", false, cl);
+        Class<?> requestApi = Class.forName("org.apache.hc.core5.http.HttpRequest", false, cl);
+        method(requestApi, "setAuthority", authority).invoke(request, authority.getConstructor(String.class, int.class).newInstance(bare(host), port));
+        Class<?> message = Class.forName("org.apache.hc.core5.http.HttpMessage", false, cl);
+        method(message, "setHeader", String.class, Object.class).invoke(request, "Host", method(hostType, "toHostString").invoke(target));
+    }
+
+    /** A host as the clients' APIs take it: IPv6 literals without brackets. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** {@code uri} with only its host replaced (scheme, user info, port, path, query, fragment kept). */
@@ -226,7 +301,11 @@ final class HttpModify {
     }
 
     private static Method method(Class<?> type, String name, Class<?>... params) throws NoSuchMethodException {
-        String key = type.getName() + "#" + name + params.length + (params.length > 1 ? params[1].getName() : "");
+        StringBuilder k = new StringBuilder(type.getName()).append('#').append(name);
+        for (Class<?> p : params) {
+            k.append(',').append(p.getName());
+        }
+        String key = k.toString();
         Method m = METHODS.get(key);
         if (m == null) {
             m = type.getMethod(name, params);

@@ -71,6 +71,11 @@ public final class ProcessCalls {
 
     /** The exit of {@code start} or {@code startPipeline}. */
     public void outcome(Call c, Object value, Throwable thrown) {
+        if (thrown instanceof java.io.IOException) {
+            // start() threw: no process was created (no such program, not executable), so the call had no effect
+            governor.finishWithoutEffect(c, thrown.getClass().getName());
+            return;
+        }
         governor.finish(c, thrown == null ? "ok" : "error", thrown == null ? describe(value) : thrown.getClass().getName());
     }
 

@@ -425,6 +425,7 @@ public final class Governor implements Dispatcher {
         c.seq = seq;
         c.startNanos = System.nanoTime();
         c.kindOfCall = 0;
+        trackBudget(ts, c, ctx, d, a);
         return c;
     }
 
@@ -495,10 +496,74 @@ public final class Governor implements Dispatcher {
         return c;
     }
 
+    /**
+    /**
+     * Budget bookkeeping of a call that goes ahead (policy language 1.1): its reservation, copied
+     * out of the thread's Decision (the next call on this thread reuses it), and its place under
+     * the thread's in-progress budgeted call, whose reservation is given back when it fails and
+     * every governed call it made provably had no effect. Allocation only for calls that reserved.
+     */
+    private void trackBudget(ThreadState ts, Call c, CallContext ctx, Decision d, Action a) {
+        Call parent = ctx == null ? ts.budgeted : null;
+        if (parent != null && !parent.active) {
+            ts.budgeted = parent = null; // finished elsewhere without restoring: forget it
+        }
+        c.budgeted = parent;
+        if (parent != null) {
+            Call.NESTED_CALLS.incrementAndGet(parent);
+            Call.NESTED_EFFECTS.incrementAndGet(parent);
+        }
+        dev.warden.rules.Reservation res = dev.warden.rules.Reservation.of(evaluator, a, d);
+        c.reservation = res;
+        c.outerBudgeted = null;
+        if (res != null) {
+            c.nestedCalls = 0;
+            c.nestedEffects = 0;
+            c.outerBudgeted = ts.budgeted;
+            ts.budgeted = c;
+        }
+    }
+
+    /**
+     * Appends the outcome of a call that failed before any byte of it left the process (a
+     * connection refused, an unknown host, a process that could not start): it had no effect, so
+     * its budget reservation is given back and the call it ran inside no longer counts it. Any thread.
+     */
+    public void finishWithoutEffect(Call c, String detail) {
+        if (!c.active) {
+            return;
+        }
+        Call parent = c.budgeted;
+        if (parent != null) {
+            Call.NESTED_EFFECTS.decrementAndGet(parent);
+        }
+        finish(c, "error", released(c, detail));
+    }
+
+    /** Gives back {@code c}'s reservation; returns the outcome detail saying so. */
+    private static String released(Call c, String detail) {
+        dev.warden.rules.Reservation res = c.reservation;
+        if (res == null || !res.release(System.currentTimeMillis())) {
+            return detail;
+        }
+        String note = "nothing was sent: budget " + res.rules() + " released";
+        return detail == null ? note : detail + " (" + note + ")";
+    }
+
     /** Appends the outcome record of a call that went ahead, and releases its token. Any thread. */
     public void finish(Call c, String status, String detail) {
         if (!c.active) {
             return;
+        }
+        if (c.reservation != null) {
+            ThreadState owner = c.owner;
+            if (owner != null && owner.budgeted == c) {
+                owner.budgeted = c.outerBudgeted;
+            }
+            // a call that failed, and every governed call it made failed before sending anything: no effect
+            if ("error".equals(status) && c.nestedCalls > 0 && c.nestedEffects == 0) {
+                detail = released(c, detail);
+            }
         }
         c.active = false;
         if (log == null) {

@@ -25,6 +25,9 @@ public final class ThreadState {
     /** Scratch text for targets and URLs. */
     public final StringBuilder text = new StringBuilder(256);
     private String[] strings = new String[8];
+    /** Slots a hook family keeps per-thread caches in (see {@link #scratch(int)}). */
+    public static final int SCRATCH_HTTP = 0;
+    private final Object[] scratch = new Object[2];
 
     EvidenceLog.Appender appender;
     EvidenceLog appenderLog;
@@ -32,6 +35,9 @@ public final class ThreadState {
 
     final int[] depth = new int[Family.values().length];
     private final Call[] pool = new Call[Family.values().length];
+
+    /** The innermost call of this thread that reserved budget and is still in progress (its nested calls report to it), or null. */
+    Call budgeted;
 
     /** Warden's own threads: never governed. */
     public boolean internal;
@@ -81,6 +87,15 @@ public final class ThreadState {
             strings = new String[Math.max(n, strings.length * 2)];
         }
         return strings;
+    }
+
+    /** A family's per-thread cache object, or null before it made one. */
+    public Object scratch(int slot) {
+        return scratch[slot];
+    }
+
+    public void scratch(int slot, Object value) {
+        scratch[slot] = value;
     }
 
     /** This thread's HMAC instance for {@code key} (created on first use). */

@@ -2,7 +2,6 @@ package dev.warden.rules.evidence;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * The compact binary form of an {@link EvidenceRecord}, shared by the agent's local queue, the
@@ -28,6 +27,33 @@ public final class EvidenceCodec {
     public static final class Writer {
         private byte[] buf;
         private int pos;
+
+        // Per-field memo of long strings, used while encode() runs: the string last written at the
+        // same position of a record of the same type, and its encoded bytes once it has been seen
+        // twice there. A thread's records repeat most long strings by identity (instance id,
+        // session, policy version, a reused target), so their bytes are copied instead of
+        // re-encoded char by char. A string seen once is never copied (no allocation for unique
+        // text); a position that keeps changing just misses.
+        private static final int MEMO_MIN = 12;
+        private static final int MEMO_SLOTS = 64;
+        private String[] memoOf;
+        private byte[][] memo;
+        private int memoBase = -1;
+        private int memoPos;
+        /** Records encoded so far; the memo is made on the second (a one-shot writer never pays for it). */
+        private int encoded;
+
+        private void startRecord(int type) {
+            memoPos = 0;
+            if (memo == null) {
+                if (++encoded < 2) {
+                    return;
+                }
+                memoOf = new String[EvidenceRecord.Type.values().length * MEMO_SLOTS];
+                memo = new byte[memoOf.length][];
+            }
+            memoBase = type * MEMO_SLOTS;
+        }
 
         public Writer() {
             this(512);
@@ -67,6 +93,10 @@ public final class EvidenceCodec {
 
         public void writeVarLong(long v) {
             long z = (v << 1) ^ (v >> 63);
+            if ((z & ~0x7FL) == 0 && pos < buf.length) {
+                buf[pos++] = (byte) z; // one byte: lengths of short strings, small counts, absent numbers
+                return;
+            }
             ensure(10);
             while ((z & ~0x7FL) != 0) {
                 buf[pos++] = (byte) ((z & 0x7F) | 0x80);
@@ -75,7 +105,66 @@ public final class EvidenceCodec {
             buf[pos++] = (byte) z;
         }
 
-        /** Writes a string as (UTF-8 length + 1) then its bytes; null as 0. */
+        /**
+         * Writes a string as (UTF-8 length + 1) then its bytes; null as 0. Fast path, one pass:
+         * the string is assumed ASCII (the common case: names, hosts, URLs, ids), its length
+         * written and its chars copied; the first non-ASCII char rewinds and takes the general
+         * path. The bytes are the same either way.
+         */
+        public void writeString(String s) {
+            if (s == null) {
+                writeByte(0);
+                memoPos++;
+                return;
+            }
+            int n = s.length();
+            if (memoBase >= 0 && n >= MEMO_MIN && memoPos < MEMO_SLOTS) {
+                writeMemo(s, memoBase + memoPos++);
+                return;
+            }
+            memoPos++;
+            writeFresh(s);
+        }
+
+        private void writeMemo(String s, int slot) {
+            if (memoOf[slot] == s) {
+                byte[] m = memo[slot];
+                if (m != null) {
+                    ensure(m.length);
+                    System.arraycopy(m, 0, buf, pos, m.length);
+                    pos += m.length;
+                    return;
+                }
+                int start = pos;
+                writeFresh(s);
+                memo[slot] = Arrays.copyOfRange(buf, start, pos); // seen twice here: worth keeping
+                return;
+            }
+            memoOf[slot] = s;
+            memo[slot] = null;
+            writeFresh(s);
+        }
+
+        private void writeFresh(String s) {
+            int n = s.length();
+            int start = pos;
+            writeVarLong(n + 1L);
+            ensure(n);
+            byte[] b = buf;
+            int p = pos;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    pos = start;
+                    writeString((CharSequence) s);
+                    return;
+                }
+                b[p + i] = (byte) c;
+            }
+            pos = p + n;
+        }
+
+        /** Writes any char sequence as (UTF-8 length + 1) then its bytes; null as 0. */
         public void writeString(CharSequence s) {
             if (s == null) {
                 writeVarLong(0);
@@ -124,6 +213,15 @@ public final class EvidenceCodec {
 
     /** Encodes a record into the writer (appending). */
     public static void encode(EvidenceRecord r, Writer w) {
+        w.startRecord(r.type.ordinal());
+        try {
+            encodeFields(r, w);
+        } finally {
+            w.memoBase = -1;
+        }
+    }
+
+    private static void encodeFields(EvidenceRecord r, Writer w) {
         w.writeByte(MAGIC);
         w.writeByte(FORMAT);
         w.writeByte(r.type.ordinal());
@@ -138,9 +236,10 @@ public final class EvidenceCodec {
         w.writeString(r.kind);
         w.writeString(r.target);
         w.writeVarLong(r.attributes.size());
-        for (Map.Entry<String, String> e : r.attributes.entrySet()) {
-            w.writeString(e.getKey());
-            w.writeString(e.getValue());
+        Attributes attributes = r.attributes;
+        for (int i = 0, n = attributes.size(); i < n; i++) {
+            w.writeString(attributes.keyAt(i));
+            w.writeString(attributes.valueAt(i));
         }
         w.writeString(r.argsDigest);
         w.writeString(r.decision);

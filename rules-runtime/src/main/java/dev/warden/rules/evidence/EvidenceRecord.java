@@ -1,9 +1,7 @@
 package dev.warden.rules.evidence;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One evidence record (DESIGN.md, "Evidence"): a {@code decision} for every evaluation, an
@@ -38,7 +36,8 @@ public final class EvidenceRecord {
     public String principal;
     public String kind;
     public String target;
-    public final Map<String, String> attributes = new LinkedHashMap<>();
+    /** Insertion-ordered, like the {@code LinkedHashMap} it replaced; refilled without allocating. */
+    public final Attributes attributes = new Attributes();
     public String argsDigest;
     public String decision;
     public String wouldDecide;
