@@ -63,7 +63,7 @@ final class InventoryBuilder {
     private final Map<String, Inventory.Agent> agents = new LinkedHashMap<>();
     /** Tool id to the methods that run it. */
     private final Map<String, List<String>> toolEntries = new LinkedHashMap<>();
-    private final Map<String, SqlText.Parsed> sqlCache = new HashMap<>();
+    private final Map<String, ConstantSql.Parsed> sqlCache = new HashMap<>();
 
     InventoryBuilder(Collected in, int callDepth) {
         this.in = in;
@@ -471,13 +471,13 @@ final class InventoryBuilder {
         return id;
     }
 
-    SqlText.Parsed parseSql(String sql) {
-        return sqlCache.computeIfAbsent(sql, SqlText::parse);
+    ConstantSql.Parsed parseSql(String sql) {
+        return sqlCache.computeIfAbsent(sql, ConstantSql::parse);
     }
 
     /** Adds the tables of one statement; returns the id of the first table (or null). */
     private String table(String sql, Location loc) {
-        SqlText.Parsed p = parseSql(sql);
+        ConstantSql.Parsed p = parseSql(sql);
         String first = null;
         for (String t : p.tables()) {
             String id = "table:" + t;
@@ -1064,7 +1064,7 @@ final class InventoryBuilder {
                     List<String> via = chain(parent, k);
                     if (f.kind() == FactKind.SQL) {
                         doesSql = true;
-                        SqlText.Parsed p = parseSql(f.value());
+                        ConstantSql.Parsed p = parseSql(f.value());
                         for (String tb : p.tables()) {
                             record(found, "table:" + tb, p.operation().name(), via, null);
                         }

@@ -315,6 +315,31 @@ public final class Bridge {
         }
     }
 
+    /** An inbound request's handling begins (servlet {@code service}, JDK {@code HttpServer} filter chain): the principal header. */
+    public static Object principalEnter(Object request) {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.principalEnter(request);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    public static void principalExit(Object token) {
+        Dispatcher d = dispatcher;
+        if (d == null || token == null) {
+            return;
+        }
+        try {
+            d.principalExit(token);
+        } catch (Throwable t) {
+            // restoring the previous principal failed: nothing else to do
+        }
+    }
+
     public static Object scopeEnter(int scope, Object a) {
         ToolDispatcher d = tools;
         if (d == null) {

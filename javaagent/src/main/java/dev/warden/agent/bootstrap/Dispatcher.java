@@ -54,4 +54,14 @@ public interface Dispatcher {
 
     /** The bridge caught {@code t} from this dispatcher: what to do under the configured failure mode. */
     Object internalError(Throwable t);
+
+    // ---- principal (policy language 1.1) ----
+    /** A server thread starts serving {@code request} (a servlet request, a JDK {@code HttpExchange}): the token {@link #principalExit} restores, or null. */
+    default Object principalEnter(Object request) {
+        return null;
+    }
+
+    /** The request {@link #principalEnter} saw is served: restore the thread's previous principal. */
+    default void principalExit(Object token) {
+    }
 }

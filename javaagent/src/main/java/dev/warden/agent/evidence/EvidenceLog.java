@@ -298,7 +298,9 @@ public final class EvidenceLog implements AutoCloseable {
         while (running && !openNow && System.nanoTime() < openAt && ring.size() < EvidenceRing.CAPACITY / 16) {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
-        if (!running && !openNow) {
+        if (!running && !openNow || shuttingDown()) {
+            // the JVM began exiting: Chronicle's first use registers shutdown hooks and would fail
+            // half-initialised (a stack trace on the application's stderr); the records stay staged
             return;
         }
         SingleChronicleQueue q;
@@ -353,6 +355,18 @@ public final class EvidenceLog implements AutoCloseable {
             // a last drain when stopping
         }
         appender.close();
+    }
+
+    /** True once the JVM has begun its shutdown (no shutdown hook can be added any more). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { }, "warden-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException inProgress) {
+            return true;
+        }
     }
 
     private void stopWriter() {

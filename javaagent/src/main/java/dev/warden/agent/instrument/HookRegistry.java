@@ -21,6 +21,7 @@ import dev.warden.agent.http.UrlConnectionResponseAdvice;
 import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
 import dev.warden.agent.jdbc.StatementBatchAdvice;
 import dev.warden.agent.jdbc.StatementExecuteAdvice;
+import dev.warden.agent.principal.PrincipalAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
 import dev.warden.agent.session.ExecuteAdvice;
 import dev.warden.agent.session.ThreadAdvice;
@@ -163,6 +164,14 @@ public final class HookRegistry {
             // ---- tool: methods annotated @Tool (LangChain4j, Spring AI) called outside their framework's executor ----
             Hook.onAnnotated("tool", "annotated", dev.warden.agent.tool.AnnotatedToolAdvice.LANGCHAIN4J_TOOL, dev.warden.agent.tool.AnnotatedToolAdvice.FACTORY),
             Hook.onAnnotated("tool", "annotated", dev.warden.agent.tool.AnnotatedToolAdvice.SPRING_AI_TOOL, dev.warden.agent.tool.AnnotatedToolAdvice.FACTORY),
+
+            // ---- principal: the inbound request's principal header (config principal.header), while the request is served ----
+            Hook.on("principal", "servlet", "jakarta/servlet/http/HttpServlet", "service",
+                    "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", PrincipalAdvice::new),
+            Hook.on("principal", "servlet", "javax/servlet/http/HttpServlet", "service",
+                    "(Ljavax/servlet/ServletRequest;Ljavax/servlet/ServletResponse;)V", PrincipalAdvice::new),
+            Hook.on("principal", "jdk-httpserver", "com/sun/net/httpserver/Filter$Chain", "doFilter",
+                    "(Lcom/sun/net/httpserver/HttpExchange;)V", PrincipalAdvice::new),
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

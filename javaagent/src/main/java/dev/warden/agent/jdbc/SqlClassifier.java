@@ -2,6 +2,7 @@ package dev.warden.agent.jdbc;
 
 import dev.warden.agent.runtime.Governor;
 import dev.warden.rules.SqlOperation;
+import dev.warden.rules.sql.SqlText;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -237,13 +238,9 @@ public final class SqlClassifier {
     }
 
     static Classification lexical(String sql, String normalized) {
-        SqlOperation op = null;
-        Set<String> tables = new LinkedHashSet<>();
-        for (SqlText.Part part : SqlText.parts(sql, 1 << 20)) {
-            op = stronger(op, part.strongest());
-            tables.addAll(part.tables());
-        }
-        return new Classification(op == null ? SqlOperation.OTHER : op, tables.toArray(new String[0]), normalized, false, new String[0]);
+        List<SqlText.Part> parts = SqlText.parts(sql, 1 << 20);
+        SqlOperation op = SqlText.strongest(parts);
+        return new Classification(op == null ? SqlOperation.OTHER : op, SqlText.tables(parts).toArray(new String[0]), normalized, false, new String[0]);
     }
 
     private static SqlOperation stronger(SqlOperation a, SqlOperation b) {

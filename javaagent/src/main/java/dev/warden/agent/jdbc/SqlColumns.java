@@ -1,5 +1,6 @@
 package dev.warden.agent.jdbc;
 
+import dev.warden.rules.sql.SqlText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -15,13 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>
  * principal:
+ *   header: X-User-Id                             # a header of the inbound request the thread is serving
  *   mdc: user.id                                  # a key of the SLF4J MDC (Logback, Log4j 2 via SLF4J)
  *   thread-local: com.acme.security.Users.CURRENT # a static field holding a ThreadLocal; its value's toString()
  * </pre>
  *
- * Both are read on the thread that makes the call, through the application's class loader (the
- * thread's context loader, else the system loader; never Warden's own SLF4J), reflectively and
- * cached per loader. The MDC wins when both are set and both have a value. JDK
+ * The header is captured where a server starts serving a request: servlet containers'
+ * {@code HttpServlet.service(ServletRequest, ServletResponse)} (jakarta and javax) and the JDK
+ * {@code HttpServer}'s {@code Filter.Chain.doFilter(HttpExchange)} (every context's handler runs
+ * inside it); it is the thread's principal until that method returns, then the previous one is
+ * restored. The MDC and the thread-local are read on the thread that makes the call, through the
+ * application's class loader (the thread's context loader, else the system loader; never
+ * Warden's own SLF4J), reflectively and cached per loader. Precedence when several have a value:
+ * header, MDC, thread-local. JDK
  * {@code HttpClient} and OkHttp calls capture the caller's principal when the call is created and
  * use it for hops that run on the client's threads.
  *
@@ -29,7 +35,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PrincipalSource {
     private static final Object MISSING = new Object();
+    /** The principal header of the request this thread is serving (a server thread), or null. */
+    private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
+    /** A {@link #enter} token meaning "no principal before". */
+    private static final Object NONE = new Object();
+    /** Request class → its header getter (servlet {@code getHeader}, or the JDK exchange's headers). */
+    private static final ClassValue<Object> GETTERS = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+            return headerGetter(type);
+        }
+    };
 
+    private final String header;
     private final String mdcKey;
     private final String threadLocalClass;
     private final String threadLocalField;
@@ -37,6 +55,11 @@ public final class PrincipalSource {
     private final ConcurrentHashMap<ClassLoader, Object> threadLocals = new ConcurrentHashMap<>();
 
     PrincipalSource(String mdcKey, String threadLocal) {
+        this(null, mdcKey, threadLocal);
+    }
+
+    PrincipalSource(String header, String mdcKey, String threadLocal) {
+        this.header = header;
         this.mdcKey = mdcKey;
         int dot = threadLocal == null ? -1 : threadLocal.lastIndexOf('.');
         this.threadLocalClass = dot > 0 ? threadLocal.substring(0, dot) : null;
@@ -53,13 +76,20 @@ public final class PrincipalSource {
             return null;
         }
         if (!p.isObject()) {
-            throw new IllegalArgumentException("principal: must be a map with mdc: KEY and/or thread-local: CLASS.FIELD");
+            throw new IllegalArgumentException("principal: must be a map with header: NAME, mdc: KEY and/or thread-local: CLASS.FIELD");
         }
+        String header = null;
         String mdcKey = null;
         String threadLocal = null;
         for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) p::fields) {
             String v = e.getValue().isTextual() ? e.getValue().asText().trim() : null;
             switch (e.getKey()) {
+                case "header":
+                    if (v == null || !v.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                        throw new IllegalArgumentException("principal.header must be an HTTP header name, not " + e.getValue());
+                    }
+                    header = v;
+                    break;
                 case "mdc":
                     if (v == null || v.isEmpty()) {
                         throw new IllegalArgumentException("principal.mdc must be an MDC key");
@@ -73,14 +103,117 @@ public final class PrincipalSource {
                     threadLocal = v;
                     break;
                 default:
-                    throw new IllegalArgumentException("principal." + e.getKey() + " is not a setting (mdc, thread-local)");
+                    throw new IllegalArgumentException("principal." + e.getKey() + " is not a setting (header, mdc, thread-local)");
             }
         }
-        return mdcKey == null && threadLocal == null ? null : new PrincipalSource(mdcKey, threadLocal);
+        return header == null && mdcKey == null && threadLocal == null ? null : new PrincipalSource(header, mdcKey, threadLocal);
+    }
+
+    /**
+     * A server thread starts serving {@code request}: its principal header (when configured and
+     * present) becomes the thread's principal. Returns the token {@link #exit} restores the
+     * previous principal with, or null when nothing changed.
+     */
+    public Object enter(Object request) {
+        if (header == null || request == null) {
+            return null;
+        }
+        String value = headerOf(request, header);
+        String previous = REQUEST.get();
+        if (value == null && previous == null) {
+            return null;
+        }
+        // a request without the header is served by nobody in particular, not by the previous request's user
+        REQUEST.set(value == null || value.isEmpty() ? null : value);
+        return previous == null ? NONE : previous;
+    }
+
+    /** Restores the principal {@link #enter} replaced. */
+    public static void exit(Object token) {
+        if (token == NONE) {
+            REQUEST.remove();
+        } else if (token instanceof String) {
+            REQUEST.set((String) token);
+        }
+    }
+
+    /** The value of {@code name} in a servlet request or a JDK {@code HttpExchange}, or null. */
+    static String headerOf(Object request, String name) {
+        Object getter = GETTERS.get(request.getClass());
+        try {
+            if (getter instanceof java.lang.reflect.Method[]) {
+                java.lang.reflect.Method[] m = (java.lang.reflect.Method[]) getter; // exchange.getRequestHeaders().getFirst(name)
+                Object headers = m[0].invoke(request);
+                return headers == null ? null : (String) m[1].invoke(headers, name);
+            }
+            if (getter instanceof java.lang.reflect.Method) {
+                return (String) ((java.lang.reflect.Method) getter).invoke(request, name);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The public API that reads a header of requests of {@code type}: a Method, a Method[2], or MISSING. */
+    private static Object headerGetter(Class<?> type) {
+        for (String api : new String[] {"jakarta.servlet.http.HttpServletRequest", "javax.servlet.http.HttpServletRequest"}) {
+            Class<?> c = assignableApi(type, api);
+            if (c != null) {
+                try {
+                    return c.getMethod("getHeader", String.class);
+                } catch (NoSuchMethodException e) {
+                    return MISSING;
+                }
+            }
+        }
+        Class<?> exchange = assignableApi(type, "com.sun.net.httpserver.HttpExchange");
+        if (exchange != null) {
+            try {
+                java.lang.reflect.Method headers = exchange.getMethod("getRequestHeaders");
+                return new java.lang.reflect.Method[] {headers, headers.getReturnType().getMethod("getFirst", String.class)};
+            } catch (NoSuchMethodException e) {
+                return MISSING;
+            }
+        }
+        return MISSING;
+    }
+
+    /** The public supertype of {@code type} named {@code name} (class or interface), or null. */
+    private static Class<?> assignableApi(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+            Class<?> i = interfaceNamed(c, name);
+            if (i != null) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    private static Class<?> interfaceNamed(Class<?> c, String name) {
+        for (Class<?> i : c.getInterfaces()) {
+            if (i.getName().equals(name)) {
+                return i;
+            }
+            Class<?> deeper = interfaceNamed(i, name);
+            if (deeper != null) {
+                return deeper;
+            }
+        }
+        return null;
     }
 
     /** The calling thread's principal, or null. */
     public String current() {
+        if (header != null) {
+            String v = REQUEST.get();
+            if (v != null) {
+                return v;
+            }
+        }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = ClassLoader.getSystemClassLoader();

@@ -215,7 +215,7 @@ public final class AgentRuntime {
         Module bridge = Bridge.class.getModule();
         Module warden = AgentRuntime.class.getModule();
         ModuleLayer boot = ModuleLayer.boot();
-        for (String name : List.of("java.base", "java.net.http")) {
+        for (String name : List.of("java.base", "java.net.http", "jdk.httpserver")) {
             boot.findModule(name).ifPresent(m -> inst.redefineModule(m, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of()));
         }
         // HTTP modify rewrites a JDK HttpClient hop's HttpRequestImpl (headers, URI)

@@ -283,6 +283,18 @@ public final class Governor implements Dispatcher {
     }
 
     @Override
+    public Object principalEnter(Object request) {
+        PrincipalSource ps = principals;
+        ThreadState ts = STATE.get();
+        return ps == null || ts.internal ? null : ps.enter(request);
+    }
+
+    @Override
+    public void principalExit(Object token) {
+        PrincipalSource.exit(token);
+    }
+
+    @Override
     public Object internalError(Throwable t) {
         Log.once("bridge:" + t.getClass().getName(), "internal error in a hook, the call went ahead ungoverned: " + t);
         return null;

@@ -73,13 +73,13 @@ class PrincipalIT {
     @Test
     void aBadPrincipalSettingIsOneLine() throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
-        Path config = Files.writeString(tmp.resolve("warden.yaml"), "principal:\n  header: X-User\n");
+        Path config = Files.writeString(tmp.resolve("warden.yaml"), "principal:\n  cookie: sid\n");
         AgentRun.Result r = new AgentRun()
                 .agent("policy=" + policy + ",agent=principal-it,evidence=" + tmp.resolve("evidence") + ",config=" + config)
                 .main(PrincipalApp.class, "jdbc:h2:" + tmp.resolve("h2db").toAbsolutePath())
                 .run();
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.stderr().contains("principal.header is not a setting (mdc, thread-local)"), r::toString);
+        assertTrue(r.stderr().contains("principal.cookie is not a setting (header, mdc, thread-local)"), r::toString);
         assertTrue(r.stderr().lines().noneMatch(l -> l.startsWith("\tat ")), r::toString);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.rules.SqlOperation;
+import dev.warden.rules.sql.SqlText;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

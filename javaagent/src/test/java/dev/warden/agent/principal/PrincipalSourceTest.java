@@ -106,11 +106,61 @@ class PrincipalSourceTest {
         assertNull(wrong.current());
     }
 
+    /** A class loader defining an interface {@code jakarta.servlet.http.HttpServletRequest} with {@code getHeader(String)}. */
+    static Class<?> servletRequestApi() throws Exception {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT, "jakarta/servlet/http/HttpServletRequest", null, "java/lang/Object", null);
+        cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "getHeader", "(Ljava/lang/String;)Ljava/lang/String;", null, null).visitEnd();
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        ClassLoader loader = new ClassLoader(PrincipalSourceTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.equals("jakarta.servlet.http.HttpServletRequest")) {
+                    return defineClass(name, bytes, 0, bytes.length);
+                }
+                throw new ClassNotFoundException(name);
+            }
+        };
+        return loader.loadClass("jakarta.servlet.http.HttpServletRequest");
+    }
+
+    static Object servletRequest(Class<?> api, Map<String, String> headers) {
+        return java.lang.reflect.Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, (proxy, method, args) ->
+                method.getName().equals("getHeader") ? headers.get((String) args[0]) : null);
+    }
+
+    @Test
+    void theServedRequestsHeaderIsThePrincipalUntilItIsServedAndNestsAndRestores() throws Exception {
+        PrincipalSource s = PrincipalSource.fromConfig(config("principal:\n  header: X-User-Id\n  thread-local: " + getClass().getName() + ".USER\n"));
+        Class<?> api = servletRequestApi();
+        USER.set("from-thread-local");
+        try {
+            assertEquals("from-thread-local", s.current());
+            Object outer = s.enter(servletRequest(api, Map.of("X-User-Id", "alice")));
+            assertEquals("alice", s.current(), "the header wins while the request is served");
+            Object inner = s.enter(servletRequest(api, Map.of())); // a forwarded request without the header
+            assertEquals("from-thread-local", s.current(), "a request without the header does not inherit the outer user");
+            PrincipalSource.exit(inner);
+            assertEquals("alice", s.current());
+            PrincipalSource.exit(outer);
+            assertEquals("from-thread-local", s.current(), "restored when served");
+            assertNull(s.enter(servletRequest(api, Map.of())), "nothing to restore when nothing changed");
+            assertNull(s.enter("not a request"));
+        } finally {
+            USER.remove();
+        }
+        PrincipalSource noHeader = PrincipalSource.fromConfig(config("principal:\n  mdc: user.id\n"));
+        assertNull(noHeader.enter(servletRequest(api, Map.of("X-User-Id", "alice"))), "no header configured: nothing captured");
+        assertEquals("principal.header must be an HTTP header name, not \"X User\"",
+                assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  header: X User\n"))).getMessage());
+    }
+
     @Test
     void malformedSectionsAreOneLine() throws Exception {
         assertNull(PrincipalSource.fromConfig(config("tools: []\n")));
-        assertEquals("principal.header is not a setting (mdc, thread-local)",
-                assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  header: X-User\n"))).getMessage());
+        assertEquals("principal.cookie is not a setting (header, mdc, thread-local)",
+                assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  cookie: sid\n"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  thread-local: NoDot\n")));
         assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  mdc: \"\"\n")));
         assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal: bob\n")));

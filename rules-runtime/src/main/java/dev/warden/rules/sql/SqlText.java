@@ -1,4 +1,4 @@
-package dev.warden.agent.jdbc;
+package dev.warden.rules.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,9 @@ import java.util.List;
  * follow {@code FROM}, {@code JOIN}, {@code INTO}, {@code UPDATE}, {@code TABLE} — the
  * conservative classification of text the parser cannot read. Quotes, comments and dollar
  * quotes are honoured, so a {@code ;} or a keyword inside a literal counts for nothing.
+ * Shared by the agent (evidence text and the fallback of its JDBC classifier) and the discovery
+ * scanner (the statements it lists, and the fallback for constant SQL JSqlParser cannot read),
+ * so an inventory's statement and the evidence of the same statement read alike.
  * Stateless; any thread.
  */
 public final class SqlText {
@@ -140,6 +143,26 @@ public final class SqlText {
             out.add(new Part(keyword, tables, strongest));
         }
         return out;
+    }
+
+    /** The most consequential operation any of {@code parts} names, or null when none names one. */
+    public static dev.warden.rules.SqlOperation strongest(List<Part> parts) {
+        dev.warden.rules.SqlOperation op = null;
+        for (Part p : parts) {
+            if (p.strongest() != null && (op == null || p.strongest().weight() > op.weight())) {
+                op = p.strongest();
+            }
+        }
+        return op;
+    }
+
+    /** Every table-like name of {@code parts}, in order of appearance, each once. */
+    public static List<String> tables(List<Part> parts) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (Part p : parts) {
+            out.addAll(p.tables());
+        }
+        return new ArrayList<>(out);
     }
 
     /** The operation a keyword names when it appears anywhere in a statement, or null. */

@@ -1,6 +1,7 @@
 package dev.warden.scanner;
 
 import dev.warden.rules.SqlOperation;
+import dev.warden.rules.sql.SqlText;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,8 +9,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
@@ -30,14 +29,17 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
 /**
  * Reads constant SQL found in bytecode or configuration: the operation and the tables, with
  * JSqlParser. SQL that JSqlParser cannot parse (a fragment built by a {@code StringBuilder}, a
- * dialect it does not know) falls back to a conservative pattern over {@code FROM}/{@code JOIN}/
- * {@code INTO}/{@code UPDATE}, and says so ({@link Parsed#exact()} false).
+ * dialect it does not know) falls back to the lexical reading the agent uses for SQL it cannot
+ * parse ({@link SqlText#parts}: the names after {@code FROM}/{@code JOIN}/{@code INTO}/
+ * {@code UPDATE}/{@code TABLE}, the most consequential operation named, else the leading
+ * keyword), and says so ({@link Parsed#exact()} false). The statement text listed is
+ * {@link SqlText#normalize}'s, the same form the agent's evidence shows.
  *
  * <p>Thread-safe; parsing runs on one shared daemon thread ({@code warden-sql-parse}) so that the
  * parser's own timeout can stop a pathological statement.
  */
-public final class SqlText {
-    private SqlText() {
+public final class ConstantSql {
+    private ConstantSql() {
     }
 
     /** The result: operation, lower-case tables, normalised text, whether JSqlParser read it. */
@@ -49,11 +51,6 @@ public final class SqlText {
         t.setDaemon(true);
         return t;
     });
-
-    private static final Pattern TABLE_REF = Pattern.compile(
-            "(?i)\\b(from|join|into|update|table|merge\\s+into|using)\\s+([A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)");
-    private static final Set<String> NOT_TABLES = Set.of("select", "set", "where", "values", "lateral", "unnest", "dual", "table", "if", "exists", "only");
-    private static final Pattern LITERAL = Pattern.compile("'(?:[^']|'')*'|\\b\\d+(?:\\.\\d+)?\\b");
 
     public static Parsed parse(String sql) {
         String text = sql.strip();
@@ -104,31 +101,21 @@ public final class SqlText {
     }
 
     private static Parsed fallback(String text) {
-        String lower = text.stripLeading().toLowerCase(Locale.ROOT);
-        SqlOperation op = lower.startsWith("select") || lower.startsWith("with") ? SqlOperation.SELECT
-                : lower.startsWith("insert") ? SqlOperation.INSERT
-                : lower.startsWith("update") ? SqlOperation.UPDATE
-                : lower.startsWith("delete") ? SqlOperation.DELETE
-                : lower.startsWith("merge") ? SqlOperation.MERGE
-                : lower.startsWith("create") || lower.startsWith("drop") || lower.startsWith("alter") || lower.startsWith("truncate") ? SqlOperation.DDL
-                : SqlOperation.OTHER;
-        Set<String> tables = new LinkedHashSet<>();
-        Matcher m = TABLE_REF.matcher(text);
-        while (m.find()) {
-            String t = clean(m.group(2));
-            if (!NOT_TABLES.contains(t)) {
-                tables.add(t);
-            }
+        List<SqlText.Part> parts = SqlText.parts(text, 1 << 20);
+        SqlOperation op = SqlText.strongest(parts);
+        if (op == null) {
+            String first = parts.isEmpty() ? "" : parts.get(0).keyword();
+            op = first.equals("SELECT") || first.equals("WITH") ? SqlOperation.SELECT : SqlOperation.OTHER;
         }
-        return new Parsed(op, new ArrayList<>(tables), normalize(text), false);
+        return new Parsed(op, SqlText.tables(parts), normalize(text), false);
     }
 
     private static String clean(String t) {
         return t.replace("\"", "").replace("`", "").replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
     }
 
-    /** Literals replaced by {@code ?}, whitespace collapsed: what the evidence stores, too. */
+    /** Literals replaced by {@code ?}, comments removed, whitespace collapsed: what the evidence stores, too. */
     public static String normalize(String sql) {
-        return LITERAL.matcher(sql).replaceAll("?").replaceAll("\\s+", " ").strip();
+        return SqlText.normalize(sql);
     }
 }
