@@ -180,6 +180,8 @@ public final class OverheadWorkload {
         }
         out("control", controlCheck(variant, desk, guard));
         out("rss-end-kb", status("VmRSS"));
+        out("rss-anon-end-kb", status("RssAnon"));
+        out("rss-file-end-kb", status("RssFile") + Math.max(0, status("RssShmem")));
         out("hwm-kb", status("VmHWM"));
         db.close();
         out("done", "true");
