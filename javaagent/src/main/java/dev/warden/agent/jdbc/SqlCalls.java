@@ -156,8 +156,20 @@ public final class SqlCalls {
         if (c != null) {
             a.operation(c.operation()).tables(c.tables(), c.tables().length).statement(c.statement())
                     .columns(columns.columns(), columns.columns().length);
-            String tables = c.tablesText();
-            r.target = tables.isEmpty() ? c.operation().name() : c.operation().name() + " " + tables;
+            // the same classification as this thread's previous statement (a repeated prepared
+            // statement): reuse its texts instead of joining and concatenating them again
+            Object[] last = lastText(ts);
+            String tables;
+            if (last[0] == c) {
+                tables = (String) last[1];
+                r.target = (String) last[2];
+            } else {
+                tables = c.tablesText();
+                r.target = tables.isEmpty() ? c.operation().name() : c.operation().name() + " " + tables;
+                last[0] = c;
+                last[1] = tables;
+                last[2] = r.target;
+            }
             r.attributes.put("operation", c.operation().name());
             if (!tables.isEmpty()) {
                 r.attributes.put("tables", tables);
@@ -188,6 +200,17 @@ public final class SqlCalls {
             maxRows(ts, statement, info);
         }
         return result;
+    }
+
+    /** This thread's {classification, tables text, target} of its previous statement. */
+    private static Object[] lastText(ThreadState ts) {
+        Object o = ts.scratch(ThreadState.SCRATCH_SQL);
+        if (o instanceof Object[]) {
+            return (Object[]) o;
+        }
+        Object[] last = new Object[3];
+        ts.scratch(ThreadState.SCRATCH_SQL, last);
+        return last;
     }
 
     /**

@@ -27,6 +27,7 @@ public final class ThreadState {
     private String[] strings = new String[8];
     /** Slots a hook family keeps per-thread caches in (see {@link #scratch(int)}). */
     public static final int SCRATCH_HTTP = 0;
+    public static final int SCRATCH_SQL = 1;
     private final Object[] scratch = new Object[2];
 
     EvidenceLog.Appender appender;
