@@ -45,6 +45,7 @@ class FleetIT {
                 StringBuilder sb = new StringBuilder("decisions stored: " + StoreView.read(store, "fleet-app").decisionCount() + " of "
                         + expectedDecisions + "\n");
                 apps.forEach(a -> sb.append(a.describe()));
+                sb.append("--- collector metrics\n").append(c.metrics().render());
                 return sb.toString();
             });
             Files.createFile(exit);
