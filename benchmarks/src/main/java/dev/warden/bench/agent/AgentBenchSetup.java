@@ -97,8 +97,14 @@ final class AgentBenchSetup {
         Bridge.exitValue(null, token);
     }
 
+    /** Uninstalls the governor, closes the queue and deletes its directory (a run writes gigabytes of evidence). */
     void close() {
         Bridge.dispatcher = null;
         log.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 }
