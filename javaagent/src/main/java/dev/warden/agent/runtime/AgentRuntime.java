@@ -138,10 +138,9 @@ public final class AgentRuntime {
         phase("policy");
         // with collector=HOST:PORT this instance's queue (and the backlog of dead instances under
         // config.evidence) is shipped to the collector, which also answers approvals=collector
+        // its thread starts at the end of premain (begin below): Aeron's and Chronicle's start-up then
+        // overlap the application's start, not the agent's
         Shipper shipper = config.collector == null || log == null ? null : startShipper(config, instance, problems, log);
-        if (shipper != null) {
-            log.openPromptly();
-        }
         ApprovalGate approvals = switch (config.approvals) {
             case ALLOW -> FixedApprovals.ALLOW;
             case DENY -> FixedApprovals.DENY;
@@ -204,6 +203,10 @@ public final class AgentRuntime {
                 + active.mode.label + (config.monitor ? " by mode=monitor" : "") + "), evidence "
                 + (log != null ? log.dir() : "none") + ", hooks " + hookSummary() + ", failure=" + config.failure.name().toLowerCase(java.util.Locale.ROOT)
                 + ", approvals=" + config.approvals.name().toLowerCase(java.util.Locale.ROOT));
+        if (shipper != null) {
+            shipper.begin();
+            log.openPromptly();
+        }
     }
 
     /**
@@ -266,7 +269,7 @@ public final class AgentRuntime {
     /** Starts the evidence shipper (its own thread: the collector being down never reaches the caller) and stops it at exit. */
     private static Shipper startShipper(AgentConfig config, String instance, List<String> problems, EvidenceLog log) {
         try {
-            Shipper s = Shipper.start(new Shipper.Settings(config.evidence, config.agent, instance, config.collector)
+            Shipper s = Shipper.prepare(new Shipper.Settings(config.evidence, config.agent, instance, config.collector)
                     .aeronDir(System.getProperty("warden.aeron.dir")).threadSetup(Governor::markInternal));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -148,10 +148,27 @@ public final class Shipper implements AutoCloseable {
 
     /** Starts the shipper thread and returns at once; connection problems never reach the caller. */
     public static Shipper start(Settings settings) {
+        Shipper s = prepare(settings);
+        s.begin();
+        return s;
+    }
+
+    /**
+     * A shipper whose thread has not started yet: the agent creates it early (approval requests
+     * and control wiring can refer to it) and calls {@link #begin} once {@code premain} is done, so
+     * Aeron's start-up does not compete with the agent's own start-up for the host's cores.
+     */
+    public static Shipper prepare(Settings settings) {
         Shipper s = new Shipper(settings);
         s.approvals.running(true);
-        s.thread.start();
         return s;
+    }
+
+    /** Starts the shipper thread (once; later calls do nothing). Any thread. */
+    public synchronized void begin() {
+        if (thread.getState() == Thread.State.NEW) {
+            thread.start();
+        }
     }
 
     /** Connects the control plane (set once the governor exists, before the first governed call). Any thread. */
