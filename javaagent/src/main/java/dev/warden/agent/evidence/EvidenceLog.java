@@ -80,6 +80,10 @@ public final class EvidenceLog implements AutoCloseable {
     static final long OPEN_DELAY_NANOS = 2_000_000_000L;
     private volatile String refusal;
     private volatile String writerProblem;
+    /** What the failure mode does while evidence cannot be written; ends the one line that says so. */
+    private volatile String failureNote = "the failure mode applies to governed calls";
+    /** Whether the housekeeper's last space check refused appends (it reports changes, once each). */
+    private boolean refusedBefore;
 
     private EvidenceLog(Path root, Path dir, String instance, EvidenceRing ring, FileChannel lockChannel, Runnable writerInit) {
         this.root = root;
@@ -185,18 +189,33 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
+     * Sets the end of the line printed when evidence stops being writable (what the failure mode
+     * does then, e.g. {@code failure=closed blocks governed calls}). Any thread.
+     */
+    public void failureNote(String note) {
+        failureNote = note;
+    }
+
+    /**
      * Appends one encoded record: staged in the ring, or written to the queue when the ring is
      * full. Throws when the disk is nearly full or the queue fails; the caller applies the
-     * failure mode.
+     * failure mode. An exception whose {@link EvidenceException#reported()} is true has been
+     * reported on stderr already (once for the whole episode).
      */
     public void append(Appender a, byte[] bytes, int length) throws EvidenceException {
         String refused = refusal;
         if (refused != null) {
-            throw new EvidenceException(refused, null);
+            throw new EvidenceException(refused, null, true);
         }
         UnsafeBuffer view = a.view(bytes);
         if (ring.offer(view, length)) {
             return;
+        }
+        String problem = writerProblem;
+        if (problem != null && queue != null) {
+            // the writer cannot write the queue (disk full): a direct append would fail the same way,
+            // slowly. Fail at once; the writer retries and the ring takes records again once it can.
+            throw new EvidenceException(problem, null, true);
         }
         // full: the writer is starved of CPU or blocked on the disk. Give it the processor for up
         // to a millisecond; only then append here, beside it (durable either way).
@@ -231,19 +250,36 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    /** The writer's problem line: the disk (or a file-size limit) said no. */
+    private String writeProblem(Throwable e) {
+        String what = describe(e);
+        boolean full = what.contains("No space left") || what.contains("File too large") || what.contains("Disk quota");
+        return "evidence cannot be written to " + dir + " (" + what + (full ? ": the disk is full or a file-size limit is reached" : "")
+                + "); records are staged until the " + (EvidenceRing.CAPACITY >> 20) + " MiB staging ring is full, then " + failureNote
+                + "; writing resumes by itself when space is back";
+    }
+
     /** The real pre-write space check (housekeeper thread, about once a second). */
     public void checkSpace() {
         long free;
         String fake = System.getProperty(FAKE_FREE_BYTES);
+        String r;
         try {
             free = fake != null ? Long.parseLong(fake) : Files.getFileStore(dir).getUsableSpace();
+            r = free < MIN_FREE_BYTES
+                    ? "evidence disk is full: " + (free >> 20) + " MiB free under " + dir + " (at least " + (MIN_FREE_BYTES >> 20) + " MiB needed)"
+                    : null;
         } catch (IOException | RuntimeException e) {
-            refusal = "evidence directory " + dir + " is unusable (" + describe(e) + ")";
-            return;
+            r = "evidence directory " + dir + " is unusable (" + describe(e) + ")";
         }
-        refusal = free < MIN_FREE_BYTES
-                ? "evidence disk is full: " + (free >> 20) + " MiB free under " + dir + " (at least " + (MIN_FREE_BYTES >> 20) + " MiB needed)"
-                : null;
+        refusal = r;
+        // one line when appends start being refused, one when they are accepted again (not one per call)
+        if (r != null && !refusedBefore) {
+            System.err.println("warden: " + r + "; " + failureNote);
+        } else if (r == null && refusedBefore) {
+            System.err.println("warden: evidence disk has space again under " + dir + "; evidence is written again");
+        }
+        refusedBefore = r != null;
     }
 
     /** Why appends are refused now, or null. */
@@ -325,11 +361,16 @@ public final class EvidenceLog implements AutoCloseable {
                 scratch.clear();
                 scratch.write(copy[0], 0, length);
                 appender.writeBytes(scratch);
-                writerProblem = null;
+                if (writerProblem != null) {
+                    writerProblem = null;
+                    System.err.println("warden: evidence is written again to " + dir + " (the records staged meanwhile are moved to the queue)");
+                }
                 return true;
             } catch (RuntimeException e) {
+                // a full disk or file-size limit (Chronicle cannot grow its file): the excerpt is not
+                // written, the record stays in the ring, and the next drain (within ~10 ms) tries again
                 if (writerProblem == null) {
-                    writerProblem = "evidence writer cannot append to " + dir + " (" + describe(e) + "); records stay staged";
+                    writerProblem = writeProblem(e);
                     System.err.println("warden: " + writerProblem);
                 }
                 return false;

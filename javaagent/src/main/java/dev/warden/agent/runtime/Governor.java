@@ -417,7 +417,9 @@ public final class Governor implements Dispatcher {
             try {
                 append(ts, r);
             } catch (EvidenceException e) {
-                Log.once("append:" + e.getMessage(), e.getMessage() + "; failure=" + (failClosed ? "closed blocks governed calls" : "open lets them go ahead unrecorded"));
+                if (!e.reported()) {
+                    Log.once("append:" + e.getMessage(), e.getMessage() + "; failure=" + (failClosed ? "closed blocks governed calls" : "open lets them go ahead unrecorded"));
+                }
                 if (failClosed) {
                     evaluator.release(a, d);
                     return blockedAnswer(flags, family, "Blocked by Warden: " + e.getMessage() + " (failure=closed)", null);
@@ -598,7 +600,9 @@ public final class Governor implements Dispatcher {
         try {
             append(ts, r);
         } catch (EvidenceException e) {
-            Log.once("append:" + e.getMessage(), e.getMessage());
+            if (!e.reported()) {
+                Log.once("append:" + e.getMessage(), e.getMessage());
+            }
         }
     }
 
@@ -641,7 +645,9 @@ public final class Governor implements Dispatcher {
         try {
             append(ts, r);
         } catch (EvidenceException e) {
-            Log.once("append:" + e.getMessage(), e.getMessage());
+            if (!e.reported()) {
+                Log.once("append:" + e.getMessage(), e.getMessage());
+            }
         }
     }
 
