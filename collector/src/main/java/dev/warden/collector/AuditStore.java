@@ -42,6 +42,8 @@ public final class AuditStore implements AutoCloseable {
     public static final String QUEUE = "queue";
     public static final String LATEST = "checkpoint.latest";
     public static final String RETENTION_LOG = "retention.log";
+    /** Test seam: Chronicle's block size for the store file (default Chronicle's, 64 MiB). */
+    static final String BLOCK_SIZE = "warden.test.store-block-size";
 
     /** One instance's chain head, as the store holds it. */
     public static final class Head {
@@ -68,6 +70,8 @@ public final class AuditStore implements AutoCloseable {
     private final Frames.Out out = new Frames.Out(64 * 1024);
     private final byte[] material = new byte[64];
     private final byte[] storeHash = new byte[32];
+    /** The store hash an excerpt being written will have; becomes {@link #storeHash} once it is written. */
+    private final byte[] nextHash = new byte[32];
     private final Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(64 * 1024);
     private long storeSeq;
     private long records;
@@ -98,7 +102,12 @@ public final class AuditStore implements AutoCloseable {
         }
         quietChronicle();
         Files.createDirectories(dir.resolve(QUEUE));
-        queue = SingleChronicleQueueBuilder.binary(dir.resolve(QUEUE)).rollCycle(options.rollCycle).timeProvider(clock).build();
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir.resolve(QUEUE)).rollCycle(options.rollCycle).timeProvider(clock);
+        Long blockSize = Long.getLong(BLOCK_SIZE); // test seam: a small store file reaches a file-size limit sooner
+        if (blockSize != null) {
+            builder.blockSize(blockSize);
+        }
+        queue = builder.build();
         recover();
     }
 
@@ -231,8 +240,8 @@ public final class AuditStore implements AutoCloseable {
         clock.millis = now;
         int c = queue.cycle();
         if (c != cycle) {
-            cycle = c;
             writeCheckpoint(true); // every store file starts with a full checkpoint
+            cycle = c; // only once it is written: a failed write (disk full) is tried again
         }
     }
 
@@ -247,17 +256,20 @@ public final class AuditStore implements AutoCloseable {
 
     /**
      * Appends a record excerpt to the chain whose head is {@code h} (from {@link #headOrCreate});
-     * the chain hash is read from {@code hashBuf[hashAt..+32)}. Allocation-free.
+     * the chain hash is read from {@code hashBuf[hashAt..+32)}. Allocation-free. When the write
+     * fails (a full disk: Chronicle cannot grow the file) it throws and the store is unchanged,
+     * so the same record can be appended again later.
      */
     public long appendRecord(Head h, long position, int flags, byte[] hashBuf, int hashAt, byte[] prevHash,
                              byte[] rec, int off, int len) {
         tick();
         long seq = storeSeq + 1;
         int m = StoreEntry.recordMaterial(material, position, flags, hashBuf, hashAt);
-        StoreEntry.link(md, storeSeq == 0 ? null : storeHash, StoreEntry.RECORD, seq, material, 0, m, storeHash);
-        StoreEntry.writeRecordHead(out, seq, storeHash, position, flags, hashBuf, hashAt, prevHash);
+        StoreEntry.link(md, storeSeq == 0 ? null : storeHash, StoreEntry.RECORD, seq, material, 0, m, nextHash);
+        StoreEntry.writeRecordHead(out, seq, nextHash, position, flags, hashBuf, hashAt, prevHash);
         out.bytes(rec, off, len);
         write(out.buffer(), out.length());
+        System.arraycopy(nextHash, 0, storeHash, 0, 32);
         storeSeq = seq;
         records++;
         h.position = position;
@@ -274,8 +286,14 @@ public final class AuditStore implements AutoCloseable {
             // drive an agent's queue from the same JVM, so it is switched off for this appender only
             appender.singleThreadedCheckDisabled(true);
         }
-        try (DocumentContext dc = appender.writingDocument()) {
+        DocumentContext dc = appender.writingDocument();
+        try {
             dc.wire().bytes().write(b, 0, len);
+        } catch (RuntimeException e) {
+            dc.rollbackOnClose(); // nothing of a half-written excerpt stays in the store
+            throw e;
+        } finally {
+            dc.close();
         }
     }
 
@@ -319,17 +337,23 @@ public final class AuditStore implements AutoCloseable {
             if (full || h.changed) {
                 list.add(new Checkpoint.Head(en.getKey(), h.position, h.hash.clone()));
             }
-            h.changed = false;
         }
         long seq = storeSeq + 1;
         Checkpoint c = Checkpoint.sign(checkpointNumber + 1, seq, clock.millis * 1000, prevCheckpointDigest,
                 storeSeq == 0 ? null : storeHash.clone(), records, full, list, keys.keyId, keys.signing.getPrivate());
         md.reset();
         byte[] digest = md.digest(c.encoded);
-        StoreEntry.link(md, storeSeq == 0 ? null : storeHash, StoreEntry.CHECKPOINT, seq, digest, 0, 32, storeHash);
+        StoreEntry.link(md, storeSeq == 0 ? null : storeHash, StoreEntry.CHECKPOINT, seq, digest, 0, 32, nextHash);
         out.length(0);
-        out.u8(StoreEntry.CHECKPOINT).i64(seq).fixed(storeHash, 32).bytes(c.encoded, 0, c.encoded.length);
+        out.u8(StoreEntry.CHECKPOINT).i64(seq).fixed(nextHash, 32).bytes(c.encoded, 0, c.encoded.length);
         write(out.buffer(), out.length());
+        // written: only now does the store move on (a failed write leaves it as it was)
+        System.arraycopy(nextHash, 0, storeHash, 0, 32);
+        for (Head h : heads.values()) {
+            if (h.position != 0) {
+                h.changed = false;
+            }
+        }
         storeSeq = seq;
         checkpointNumber = c.number;
         prevCheckpointDigest = digest;

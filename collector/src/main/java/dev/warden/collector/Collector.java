@@ -93,6 +93,7 @@ public final class Collector implements AutoCloseable {
             try {
                 store = AuditStore.openForWriting(config.store, keys, config.storeOptions);
                 ingest = new Ingest(store, keys, bindings, metrics, approvals, controlPlane, aeron.aeron(), channel);
+                ingest.log = config.log;
             } catch (Throwable t) {
                 openFailure[0] = t;
                 stopped.countDown();

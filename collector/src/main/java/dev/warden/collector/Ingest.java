@@ -96,6 +96,13 @@ final class Ingest implements AutoCloseable {
     private final Map<String, long[]> pendingEvents = new LinkedHashMap<>();
     private final Map<String, String> pendingEventDetail = new HashMap<>();
     private long eventWindowStart = System.currentTimeMillis();
+    /** Where the store's problems are reported (the collector's log). */
+    java.io.PrintStream log = System.err;
+    /** Why the store cannot be written now (a full disk), or null; reported once per episode. */
+    private String storeProblem;
+    /** While the store cannot be written, batches are not tried again before this time. */
+    private long storeRetryAtMillis;
+    static final long STORE_RETRY_MILLIS = 1_000;
 
     Ingest(AuditStore store, CollectorKeys keys, Bindings bindings, Metrics metrics, ApprovalRegistry approvals, ControlPlane controlPlane,
            Aeron aeron, String channel) {
@@ -150,9 +157,14 @@ final class Ingest implements AutoCloseable {
             flushEvents();
             eventWindowStart = nowMillis;
         }
-        if (store.checkpointIfDue(nowMillis)) {
-            metrics.checkpoints.increment();
-            work++;
+        try {
+            if (store.checkpointIfDue(nowMillis)) {
+                metrics.checkpoints.increment();
+                storeWritten();
+                work++;
+            }
+        } catch (RuntimeException e) {
+            storeFailed(e, nowMillis);
         }
         return work;
     }
@@ -336,6 +348,12 @@ final class Ingest implements AutoCloseable {
         }
         metrics.batches.increment();
         metrics.received.add(count);
+        if (storeProblem != null && System.currentTimeMillis() < storeRetryAtMillis) {
+            // the store cannot be written (disk full): nothing of this batch is acknowledged; the
+            // agent keeps it and sends it again (its shipper rewinds when acknowledgements stall)
+            metrics.dropped("store-unwritable");
+            return;
+        }
 
         AuditStore.Head head = store.head(instance);
         long headPos = head == null ? 0 : head.position;
@@ -388,7 +406,15 @@ final class Ingest implements AutoCloseable {
                 if (head == null) {
                     head = store.headOrCreate(instance);
                 }
-                store.appendRecord(head, pos, flags, b, hashAt, prev, b, recordOffsets[i], recordLengths[i]);
+                try {
+                    store.appendRecord(head, pos, flags, b, hashAt, prev, b, recordOffsets[i], recordLengths[i]);
+                } catch (RuntimeException e) {
+                    // not durable, so not acknowledged: the acknowledgement below names the last record stored
+                    storeFailed(e, System.currentTimeMillis());
+                    metrics.dropped("store-unwritable");
+                    break;
+                }
+                storeWritten();
                 lastTime = view.timeMicros();
                 if (stored == recordTimes.length) {
                     recordTimes = Arrays.copyOf(recordTimes, stored * 2);
@@ -809,8 +835,47 @@ final class Ingest implements AutoCloseable {
     private void appendOwn(EvidenceRecord r) {
         byte[] h = hasher.hash(ownHash, r);
         byte[] bytes = EvidenceCodec.encode(r);
-        store.appendRecord(collectorInstance, ++ownPosition, 0, h, null, bytes, 0, bytes.length);
+        try {
+            store.appendRecord(collectorInstance, ownPosition + 1, 0, h, null, bytes, 0, bytes.length);
+        } catch (RuntimeException e) {
+            // the collector's own event cannot be stored (disk full): it is lost, and said so once
+            storeFailed(e, System.currentTimeMillis());
+            metrics.dropped("own-event-not-stored");
+            return;
+        }
+        storeWritten();
+        ownPosition++;
         ownHash = h;
+    }
+
+    /** The store could not be written: one line per episode, and batches wait a second before the next try. */
+    private void storeFailed(RuntimeException e, long nowMillis) {
+        storeRetryAtMillis = nowMillis + STORE_RETRY_MILLIS;
+        if (storeProblem == null) {
+            String what = describe(e);
+            boolean full = what.contains("No space left") || what.contains("File too large") || what.contains("Disk quota");
+            storeProblem = what;
+            log.println("warden collector: the store " + store.directory().toAbsolutePath() + " cannot be written (" + what
+                    + (full ? ": the disk is full or a file-size limit is reached" : "")
+                    + "); records are not acknowledged, agents keep them and send them again; storing resumes by itself when space is back");
+        }
+    }
+
+    /** A store write succeeded: ends a store problem episode, with one line. */
+    private void storeWritten() {
+        if (storeProblem != null) {
+            storeProblem = null;
+            log.println("warden collector: the store " + store.directory().toAbsolutePath() + " is written again");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
     /** Writes pending aggregated events (on shutdown). */
