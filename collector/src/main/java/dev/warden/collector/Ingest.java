@@ -33,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The collector's receiving end: polls the agents' frames from Aeron, authenticates them,
  * checks each instance's chain, writes new records to the {@link AuditStore} exactly once and
  * acknowledges what is durable (one acknowledgement per instance per round of polling, after the
- * round's records are in the store); registers approval requests and sends decisions back; keeps
+ * round's records are in the store; a store that cannot be written, e.g. a full disk, stores and
+ * acknowledges nothing more, says so once and is tried again each second, while the agents keep
+ * the unacknowledged records and send them again); registers approval requests and sends decisions back; keeps
  * the {@link ControlPlane}'s fleet up to date from heartbeats and order acknowledgements, sends
  * new control orders to the instances they target as soon as they are issued and re-sends the
  * orders in force to every instance that (re)connects.

@@ -44,8 +44,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link Appender}; {@link #append} and {@link #nextSeq()} are lock-free and allocation-free.
  * The housekeeper calls {@link #checkSpace()}; appends are refused (and the failure mode applies)
  * while the disk is nearly full, because writing a memory-mapped file on a full disk crashes the
- * JVM with SIGBUS. A lock on {@code .lock}, held for the JVM's life, tells readers and the next
- * JVM which instance directories belong to dead JVMs.
+ * JVM with SIGBUS. When the writer cannot append all the same (the queue's file cannot grow: a
+ * full disk, a quota, a file-size limit), records stay in the ring and every drain (about every
+ * 10 ms) tries again; once the ring is full, appends fail at once rather than trying the queue
+ * themselves. Each such episode is one stderr line, and its end another. A lock on
+ * {@code .lock}, held for the JVM's life, tells readers and the next JVM which instance
+ * directories belong to dead JVMs.
  */
 public final class EvidenceLog implements AutoCloseable {
     static {
