@@ -107,7 +107,6 @@ public final class AgentRuntime {
         String evidenceProblem = null;
         try {
             log = EvidenceLog.open(config.evidence, config.agent, instance, Governor::markInternal);
-            log.failureNote(closed ? "failure=closed blocks governed calls" : "failure=open lets them go ahead unrecorded");
             key = EvidenceKey.loadOrCreate(config.evidence);
         } catch (EvidenceException | IOException e) {
             evidenceProblem = e.getMessage();

@@ -73,6 +73,10 @@ public final class Governor implements Dispatcher {
         this.key = key;
         this.approvals = approvals;
         this.failClosed = failClosed;
+        if (log != null) {
+            // ends the one line the log prints when evidence stops being writable (a full disk)
+            log.failureNote(failClosed ? "failure=closed blocks governed calls" : "failure=open lets them go ahead unrecorded");
+        }
         this.http = new HttpCalls(this);
         this.sql = new SqlCalls(this);
         this.process = new ProcessCalls(this);
