@@ -30,6 +30,8 @@ public final class Decision {
 
     Rule[] pendingBudget = new Rule[2];
     long[] pendingCents = new long[2];
+    /** The budget window each pending budget was checked against, reserved in the same evaluation (one lookup). */
+    dev.warden.rules.state.BudgetWindow[] pendingWindow = new dev.warden.rules.state.BudgetWindow[2];
     int pendingBudgetCount;
     /** Budget reservations this decision made: released if the call provably had no effect. */
     Rule[] reserved = new Rule[2];
@@ -108,7 +110,9 @@ public final class Decision {
         if (pendingBudgetCount == pendingBudget.length) {
             pendingBudget = java.util.Arrays.copyOf(pendingBudget, pendingBudgetCount * 2);
             pendingCents = java.util.Arrays.copyOf(pendingCents, pendingBudgetCount * 2);
+            pendingWindow = java.util.Arrays.copyOf(pendingWindow, pendingBudgetCount * 2);
         }
+        pendingWindow[pendingBudgetCount] = null;
         pendingBudget[pendingBudgetCount] = r;
         pendingCents[pendingBudgetCount++] = cents;
     }

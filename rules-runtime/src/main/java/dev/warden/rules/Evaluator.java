@@ -148,10 +148,12 @@ public final class Evaluator {
             Rule r = d.pendingBudget[i];
             double amount = modified(t, d, r.budget.key(), Double.longBitsToDouble(d.pendingCents[i]));
             long cents = BudgetWindow.cents(Math.max(0, amount));
-            if (budget(t, r, a, d, now).wouldExceed(cents, now)) {
+            BudgetWindow w = budget(t, r, a, d, now);
+            if (w.wouldExceed(cents, now)) {
                 d.addMatched(r);
             } else {
                 d.pendingBudget[kept] = r;
+                d.pendingWindow[kept] = w;
                 d.pendingCents[kept++] = cents;
             }
         }
@@ -234,7 +236,9 @@ public final class Evaluator {
         for (int i = 0; i < d.pendingBudgetCount; i++) {
             Rule r = d.pendingBudget[i];
             long cents = d.pendingCents[i];
-            if (budget(t, r, a, d, now).tryReserve(cents, now)) {
+            BudgetWindow w = d.pendingWindow[i];
+            d.pendingWindow[i] = null;
+            if ((w != null ? w : budget(t, r, a, d, now)).tryReserve(cents, now)) {
                 d.addReserved(r, cents);
                 continue;
             }
@@ -251,6 +255,7 @@ public final class Evaluator {
                 System.arraycopy(d.pendingBudget, i + 1, d.pendingBudget, 0, d.pendingBudgetCount - i - 1);
                 System.arraycopy(d.pendingCents, i + 1, d.pendingCents, 0, d.pendingBudgetCount - i - 1);
                 d.pendingBudgetCount -= i + 1;
+                java.util.Arrays.fill(d.pendingWindow, 0, d.pendingWindow.length, null); // approved() looks them up again
                 return;
             }
         }
