@@ -39,7 +39,7 @@ public final class Bridge {
     public static final int TOOL_SPRING_AI = 2;
     /** MCP Java SDK client {@code McpAsyncClient.callTool} (the sync client delegates): (the client, CallToolRequest, null). */
     public static final int TOOL_MCP_CLIENT = 3;
-    /** MCP Java SDK server tool call handler ({@link GovernedToolHandler}): (McpAsyncServerExchange, CallToolRequest, null). */
+    /** MCP Java SDK server tool call handler ({@link GovernedToolHandler}): (McpAsyncServerExchange, CallToolRequest, the handler). */
     public static final int TOOL_MCP_SERVER = 4;
     /** A custom tool from {@code config=FILE} ({@code class#method}): (this or null, Object[] arguments, "name\0parameter names"). */
     public static final int TOOL_CUSTOM = 5;

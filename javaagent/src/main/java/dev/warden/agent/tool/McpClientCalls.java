@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     answer comes, a Reactor worker records the decision and either answers the error result or
  *     subscribes the real call.</li>
  * </ul>
+ * An MCP server's escalated tool call is deferred the same way ({@link #deferredHandler}).
  * Thread-safe; the per-thread pass-through counter is confined to its thread.
  */
 final class McpClientCalls {
@@ -104,6 +105,53 @@ final class McpClientCalls {
         } catch (ReflectiveOperationException | RuntimeException ex) {
             throw ReactorMono.unchecked(ex);
         }
+    }
+
+    /**
+     * An MCP server tool call whose escalation was deferred ({@code GovernedToolHandler}): the
+     * {@code Mono} the handler answers at once; when the approval comes, a Reactor worker records
+     * it and runs the handler (with the tool's session and parent, the tool guard held so wrappers
+     * are not evaluated again) or answers the error result. The transport's thread never waits.
+     */
+    @SuppressWarnings("unchecked")
+    Object deferredHandler(Escalation e, Object handler, Object exchange, Object request, CallContext tool) throws ReflectiveOperationException {
+        ReactorMono rx = ReactorMono.of(request.getClass().getClassLoader());
+        CompletableFuture<ApprovalGate.Resolution> answer = governor.requestApproval(e);
+        return rx.whenDone(answer, res -> {
+            try {
+                Object s = governor.settle(e, Family.TOOL, (ApprovalGate.Resolution) res);
+                if (s instanceof Throwable) {
+                    return rx.just(Mcp.errorResult(request.getClass().getClassLoader(), ((Throwable) s).getMessage()));
+                }
+                ThreadState ts = Governor.state();
+                String session = ts.session;
+                String source = ts.sessionSource;
+                String parent = ts.parent;
+                ts.session = tool.session;
+                ts.sessionSource = tool.sessionSource;
+                ts.parent = tool.parent;
+                ts.enter(Family.TOOL);
+                Object mono;
+                try {
+                    mono = ((java.util.function.BiFunction<Object, Object, Object>) handler).apply(exchange, request);
+                } catch (RuntimeException | Error t) {
+                    finish((Call) s, "error", t.getClass().getName());
+                    throw t;
+                } finally {
+                    ts.leave(Family.TOOL);
+                    ts.session = session;
+                    ts.sessionSource = source;
+                    ts.parent = parent;
+                }
+                Call call = (Call) s;
+                return rx.observed(mono,
+                        v -> finish(call, v == null || !Mcp.isError(v) ? "ok" : "error", v != null && Mcp.isError(v) ? "tool error result" : null),
+                        t -> finish(call, "error", t.getClass().getName()),
+                        () -> finish(call, "cancelled", null));
+            } catch (ReflectiveOperationException ex) {
+                throw ReactorMono.unchecked(ex);
+            }
+        });
     }
 
     /** The client's own {@code callTool(request)}, its outcome recorded when the {@code Mono} completes, fails or is cancelled. */

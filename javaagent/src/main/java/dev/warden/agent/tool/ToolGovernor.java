@@ -2,7 +2,9 @@ package dev.warden.agent.tool;
 
 import dev.warden.agent.bootstrap.Bridge;
 import dev.warden.agent.bootstrap.ToolDispatcher;
+import dev.warden.agent.approval.Escalation;
 import dev.warden.agent.runtime.Call;
+import dev.warden.agent.runtime.CallContext;
 import dev.warden.agent.runtime.Family;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.Log;
@@ -144,7 +146,14 @@ public final class ToolGovernor implements ToolDispatcher {
             describe(ts, name, frameworkName, args);
             boolean throwsBlock = framework == Bridge.TOOL_CUSTOM || framework == Bridge.TOOL_ANNOTATED;
             // framework call sites answer an error result: only the block message is needed, no exception is built
-            Object decided = governor.decide(ts, Family.TOOL, null, false, throwsBlock ? 0 : Governor.BLOCK_MESSAGE);
+            // an MCP server's handler answers a Mono: its escalation waits through a future, not on the transport's thread
+            int flags = (throwsBlock ? 0 : Governor.BLOCK_MESSAGE) | (framework == Bridge.TOOL_MCP_SERVER && c != null ? Governor.DEFER_ESCALATION : 0);
+            Object decided = governor.decide(ts, Family.TOOL, null, false, flags);
+            if (decided instanceof Escalation) {
+                CallContext context = new CallContext(ts.session, ts.sessionSource, name);
+                token.restore();
+                return mcpClient.deferredHandler((Escalation) decided, c, a, b, context);
+            }
             if (decided instanceof Throwable || decided instanceof String) {
                 token.restore();
                 if (throwsBlock) {

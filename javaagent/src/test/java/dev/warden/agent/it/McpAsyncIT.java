@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.agent.it.apps.McpAsyncClientApp;
+import dev.warden.agent.it.apps.McpConcurrentClientApp;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,40 @@ class McpAsyncIT {
         EvidenceRecord outcome = ev.outcomeOf(slow);
         assertEquals("ok", outcome.outcomeStatus, ev.dump());
         assertTrue(outcome.outcomeDurationUs >= 300_000, "the outcome did not wait for the tool: " + outcome);
+    }
+
+    /**
+     * The server side: an MCP server under the agent answers an escalated call's {@code Mono} at
+     * once and keeps serving: of three calls sent together, the allowed one is answered first, the
+     * one allowed at its 1 s approval timeout next, the one denied at its 2 s timeout last (a
+     * server thread parked in the escalation would have answered in arrival order).
+     */
+    @Test
+    void anMcpServerKeepsServingWhileAnEscalationIsPending() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY);
+        Path markers = Files.createDirectories(tmp.resolve("markers"));
+        Path evidence = tmp.resolve("evidence");
+        String serverAgent = "-javaagent:" + AgentRun.agentJar() + "=policy=" + policy + ",agent=mcp-server-async-it,evidence=" + evidence
+                + ",collector=127.0.0.1:9,approvals=collector";
+        AgentRun run = new AgentRun().main(McpConcurrentClientApp.class, markers.toString(), ToolCallsIT.toolsClasspath(), serverAgent);
+        run.classpath = ToolCallsIT.toolsClasspath();
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.value("big refund").startsWith("error=true Blocked by policy big-refunds-need-approval: "), r::toString);
+        assertTrue(r.value("waited refund").startsWith("error=false issueRefund done"), r::toString);
+        assertTrue(r.value("small refund").startsWith("error=false issueRefund done"), r::toString);
+        assertEquals("small refund,waited refund,big refund", r.value("order"), r::toString);
+        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the timed-out refund ran on the server");
+        assertTrue(Files.exists(markers.resolve("issueRefund-o3")), "the refund allowed at its timeout never ran");
+
+        Evidence ev = Evidence.read(evidence);
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, tools.size(), ev.dump());
+        tools.forEach(d -> assertEquals("mcp-session", d.sessionSource, d.toString()));
+        EvidenceRecord waited = ev.decisions(d -> d.rules.contains("o3-waits-then-goes")).get(0);
+        assertEquals("allow", waited.decision, waited.toString());
+        assertEquals("ok", ev.outcomeOf(waited).outcomeStatus, ev.dump());
+        assertEquals(null, ev.outcomeOf(ev.decisions(d -> d.rules.contains("big-refunds-need-approval")).get(0)), ev.dump());
     }
 
     /** The same on JDK 25 (the smoke subset): blocked at the timeout, allowed at the timeout, the loop never held. */
