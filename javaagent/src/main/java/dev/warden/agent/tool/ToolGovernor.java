@@ -19,7 +19,8 @@ import dev.warden.rules.evidence.EvidenceRecord;
  * {@link Bridge#tools}: a tool call becomes a {@code tool} action ({@code tool}, {@code framework},
  * {@code args}), is evaluated and recorded through the {@link Governor} (escalations of synchronous
  * call sites wait on the calling thread in the approval gate; an MCP client's {@code Mono} is
- * governed at subscription and waits through a future, see {@link McpClientCalls}), and, when denied, answers with the framework's own error
+ * governed at subscription and waits through a future, and so does an MCP server's escalated
+ * handler, see {@link McpClientCalls}), and, when denied, answers with the framework's own error
  * result carrying {@code Blocked by policy <rule>: <reason>} so the model sees the refusal and the
  * tool body never runs. While an allowed tool runs, the thread's session is the tool's and its
  * {@code parent} is the tool's name, so the HTTP, SQL and process actions inside carry both.

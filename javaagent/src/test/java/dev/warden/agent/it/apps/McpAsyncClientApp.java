@@ -30,7 +30,7 @@ public final class McpAsyncClientApp {
         ServerParameters server = ServerParameters.builder(java.toString())
                 .args(List.of("-cp", args[1], McpServerApp.class.getName(), args[0])).build();
         McpAsyncClient client = McpClient.async(new StdioClientTransport(server, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(30)).build();
+                .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(60)).build(); // a server JVM under the agent starts slowly on a loaded machine
         client.initialize().block();
         ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
         call(client, loop, "big refund", "issueRefund", Map.of("orderId", "o1", "amount", 600));

@@ -28,7 +28,7 @@ public final class McpClientApp {
         serverArgs.addAll(List.of("-cp", args[1], McpServerApp.class.getName(), args[0]));
         ServerParameters server = ServerParameters.builder(java.toString()).args(serverArgs).build();
         McpSyncClient client = McpClient.sync(new StdioClientTransport(server, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(30)).build();
+                .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(60)).build(); // a server JVM under the agent starts slowly on a loaded machine
         client.initialize();
         call(client, "big refund", "issueRefund", Map.of("orderId", "o1", "amount", 600));
         call(client, "small refund", "issueRefund", Map.of("orderId", "o2", "amount", 100));

@@ -26,7 +26,7 @@ public final class McpConcurrentClientApp {
         ServerParameters server = ServerParameters.builder(java.toString())
                 .args(List.of(args[2], "-cp", args[1], McpServerApp.class.getName(), args[0])).build();
         McpAsyncClient client = McpClient.async(new StdioClientTransport(server, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(30)).build();
+                .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(60)).build(); // a server JVM under the agent starts slowly on a loaded machine
         client.initialize().block();
         StringBuffer order = new StringBuffer();
         List<CompletableFuture<String>> answers = List.of(
