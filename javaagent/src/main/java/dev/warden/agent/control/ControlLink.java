@@ -5,6 +5,7 @@ import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.ship.Control;
 import dev.warden.rules.KillSwitch;
 import dev.warden.rules.Policy;
+import dev.warden.rules.evidence.EvidenceJson;
 import dev.warden.rules.evidence.wire.Frames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -105,7 +106,7 @@ public final class ControlLink implements Control {
             if (i > 0) {
                 sb.append(',');
             }
-            quote(sb, hooks.get(i));
+            EvidenceJson.quote(sb, hooks.get(i));
         }
         sb.append("],\"libraries\":[");
         List<Libraries.Library> libs = libraries.list();
@@ -170,34 +171,13 @@ public final class ControlLink implements Control {
     }
 
     private static StringBuilder str(StringBuilder sb, String key, String value) {
-        quote(sb, key);
+        EvidenceJson.quote(sb, key);
         sb.append(':');
         if (value == null) {
             return sb.append("null");
         }
-        return quote(sb, value.length() > MAX_STRING ? value.substring(0, MAX_STRING) + "…" : value);
-    }
-
-    static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"');
+        EvidenceJson.quote(sb, value.length() > MAX_STRING ? value.substring(0, MAX_STRING) + "…" : value);
+        return sb;
     }
 
     private static String hostName() {

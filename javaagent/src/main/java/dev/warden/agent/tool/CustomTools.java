@@ -95,32 +95,9 @@ public final class CustomTools {
             } else if (v instanceof Number && Double.isFinite(((Number) v).doubleValue())) {
                 sb.append(v);
             } else {
-                quote(sb, String.valueOf(v));
+                dev.warden.rules.evidence.EvidenceJson.quote(sb, String.valueOf(v));
             }
         }
         return sb.append('}').toString();
-    }
-
-    /** {@code v} as a JSON string. */
-    private static void quote(StringBuilder sb, String v) {
-        sb.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }
