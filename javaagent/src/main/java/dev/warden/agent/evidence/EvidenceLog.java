@@ -82,12 +82,24 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile boolean openNow;
     /** How long after start the writer opens the Chronicle queue (unless needed sooner). */
     static final long OPEN_DELAY_NANOS = 2_000_000_000L;
+    /** The writer dozes after this long without records... */
+    private static final long DOZE_AFTER_NANOS = 1_000_000_000L;
+    /** ...parking this long at a time (records stay durable in the ring meanwhile)... */
+    private static final long DOZE_PARK_NANOS = 100_000_000L;
+    /** ...unless an append finds this many bytes staged. */
+    private static final int WAKE_WRITER_AT = EvidenceRing.CAPACITY / 64;
     private volatile String refusal;
     private volatile String writerProblem;
     /** What the failure mode does while evidence cannot be written; ends the one line that says so. */
     private volatile String failureNote = "the failure mode applies to governed calls";
+    /** True while the writer is in its long idle park: an {@link #append} that finds the ring filling wakes it. */
+    private volatile boolean writerDozing;
+    /** Told (on the writer thread) each time records reached the queue; the shipper's wake-up. */
+    private volatile Runnable drainListener;
     /** Whether the housekeeper's last space check refused appends (it reports changes, once each). */
     private boolean refusedBefore;
+    /** The evidence directory's file system (housekeeper thread only). */
+    private java.nio.file.FileStore store;
 
     private EvidenceLog(Path root, Path dir, String instance, EvidenceRing ring, FileChannel lockChannel, Runnable writerInit) {
         this.root = root;
@@ -213,6 +225,12 @@ public final class EvidenceLog implements AutoCloseable {
         }
         UnsafeBuffer view = a.view(bytes);
         if (ring.offer(view, length)) {
+            if (writerDozing && ring.size() >= WAKE_WRITER_AT) {
+                // a burst after a quiet spell: the writer would otherwise sleep through up to
+                // DOZE_PARK_NANOS of it; one unpark per burst (the writer clears the flag)
+                writerDozing = false;
+                java.util.concurrent.locks.LockSupport.unpark(writer);
+            }
             return;
         }
         String problem = writerProblem;
@@ -269,7 +287,21 @@ public final class EvidenceLog implements AutoCloseable {
         String fake = System.getProperty(FAKE_FREE_BYTES);
         String r;
         try {
-            free = fake != null ? Long.parseLong(fake) : Files.getFileStore(dir).getUsableSpace();
+            if (fake != null) {
+                free = Long.parseLong(fake);
+            } else {
+                java.nio.file.FileStore fs = store;
+                if (fs == null) {
+                    fs = Files.getFileStore(dir); // reads the mount table: once, not every second
+                    store = fs;
+                }
+                try {
+                    free = fs.getUsableSpace();
+                } catch (IOException e) {
+                    store = null; // unmounted or remounted: look the file system up again next time
+                    throw e;
+                }
+            }
             r = free < MIN_FREE_BYTES
                     ? "evidence disk is full: " + (free >> 20) + " MiB free under " + dir + " (at least " + (MIN_FREE_BYTES >> 20) + " MiB needed)"
                     : null;
@@ -284,6 +316,14 @@ public final class EvidenceLog implements AutoCloseable {
             System.err.println("warden: evidence disk has space again under " + dir + "; evidence is written again");
         }
         refusedBefore = r != null;
+    }
+
+    /**
+     * Runs {@code listener} on the writer thread each time records have been moved to the queue
+     * (the shipper uses it to wake from its quiet park). It must be cheap and must not throw.
+     */
+    public void onDrained(Runnable listener) {
+        this.drainListener = listener;
     }
 
     /** Why appends are refused now, or null. */
@@ -380,20 +420,33 @@ public final class EvidenceLog implements AutoCloseable {
                 return false;
             }
         };
-        // idle: park 1 ms, then up to 10 ms (100 wake-ups a second when nothing happens). Records
-        // wait in the ring meanwhile, durable already; waking less often takes less CPU from the
-        // application and moves records in batches.
+        // idle: park 1 ms, then up to 10 ms; after a second without records, DOZE_PARK_NANOS at a
+        // time (10 wake-ups a second in an idle application, not 100), woken early by an append
+        // that finds the ring filling. Records wait in the ring meanwhile, durable already; waking
+        // less often takes less CPU from the application and moves records in batches.
         BackoffIdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000_000, 10_000_000);
         boolean paused = Boolean.getBoolean(WRITER_PAUSED);
         while (running && paused) {
             idle.idle();
         }
+        long lastRecordNanos = System.nanoTime();
         while (running) {
             int n = ring.drain(sink, 4096);
-            if (n == 0) {
-                idle.idle();
-            } else {
+            if (n > 0) {
                 idle.reset();
+                lastRecordNanos = System.nanoTime();
+                Runnable l = drainListener;
+                if (l != null) {
+                    l.run();
+                }
+            } else if (System.nanoTime() - lastRecordNanos > DOZE_AFTER_NANOS) {
+                writerDozing = true;
+                if (ring.size() == 0 && running) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, DOZE_PARK_NANOS);
+                }
+                writerDozing = false;
+            } else {
+                idle.idle();
             }
         }
         while (ring.drain(sink, 4096) > 0) {

@@ -141,6 +141,9 @@ public final class AgentRuntime {
         // its thread starts at the end of premain (begin below): Aeron's and Chronicle's start-up then
         // overlap the application's start, not the agent's
         Shipper shipper = config.collector == null || log == null ? null : startShipper(config, instance, problems, log);
+        if (shipper != null) {
+            log.onDrained(shipper::wake); // records in the queue end the shipper's quiet park
+        }
         ApprovalGate approvals = switch (config.approvals) {
             case ALLOW -> FixedApprovals.ALLOW;
             case DENY -> FixedApprovals.DENY;

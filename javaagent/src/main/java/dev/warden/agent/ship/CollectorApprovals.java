@@ -71,8 +71,19 @@ public final class CollectorApprovals {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<Pending> submitted = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
+    private volatile Runnable onSubmit = () -> { };
 
     CollectorApprovals() {
+    }
+
+    /** Run after each submitted request (the shipper's wake-up). */
+    void onSubmit(Runnable r) {
+        onSubmit = r;
+    }
+
+    /** Whether any request still waits for its decision. */
+    boolean awaiting() {
+        return !pending.isEmpty();
     }
 
     void running(boolean r) {
@@ -96,6 +107,7 @@ public final class CollectorApprovals {
         }
         p.future.whenComplete((r, e) -> pending.remove(approvalId, p));
         submitted.add(p);
+        onSubmit.run();
         return p.future;
     }
 

@@ -29,7 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * instances it finds there) and ships them to the collector over Aeron UDP; it also carries
  * this JVM's approval requests ({@link CollectorApprovals}), and the control plane's traffic
  * ({@link Control}): signed orders are handed over as they arrive (a kill applies before the next
- * governed call; the thread's longest park is 50 ms) and acknowledged, and heartbeats go out.
+ * governed call; the thread's longest park is 100 ms) and acknowledged, and heartbeats go out.
  *
  * <p>The application thread never meets the shipper: it only appends to the local queue. If the
  * collector is down or slow, evidence accumulates locally and the shipper catches up when it
@@ -104,7 +104,9 @@ public final class Shipper implements AutoCloseable {
     public static final long DRAIN_MILLIS = 2_000;
     /** After this long without work the thread parks {@link #QUIET_PARK_NANOS} at a time instead of at most 1 ms. */
     private static final long QUIET_AFTER_NANOS = 1_000_000_000L;
-    private static final long QUIET_PARK_NANOS = 50_000_000L;
+    private static final long QUIET_PARK_NANOS = 100_000_000L;
+    /** The longest park while an approval request waits for its decision. */
+    private static final long AWAITING_PARK_NANOS = 10_000_000L;
     /** Caught up for this long in a row while draining: the evidence writer has flushed too. */
     private static final long DRAINED_QUIET_NANOS = 150_000_000L;
     /** Aeron's largest MTU: a whole batch frame in one loopback datagram. */
@@ -115,6 +117,8 @@ public final class Shipper implements AutoCloseable {
     private final ShipCounters counters = new ShipCounters();
     private final CollectorApprovals approvals = new CollectorApprovals();
     private final Thread thread;
+    /** True while the thread is in its quiet park; {@link #wake} unparks it only then. */
+    private volatile boolean quietParked;
     private volatile boolean running = true;
     /** Set by {@link #close}: ship what is left, then stop (System.nanoTime deadline; 0 while running normally). */
     private volatile long drainUntilNanos;
@@ -145,6 +149,19 @@ public final class Shipper implements AutoCloseable {
         this.settings = settings;
         this.thread = new Thread(this::run, "warden-shipper");
         this.thread.setDaemon(true);
+        this.approvals.onSubmit(this::wake);
+    }
+
+    /**
+     * Ends a quiet park early: new records reached the local queue, or an approval request was
+     * submitted. Any thread; lock-free and allocation-free; does nothing unless the thread is
+     * parked quietly, so a busy application pays one volatile read per call.
+     */
+    public void wake() {
+        if (quietParked) {
+            quietParked = false;
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Starts the shipper thread and returns at once; connection problems never reach the caller. */
@@ -314,7 +331,12 @@ public final class Shipper implements AutoCloseable {
                 lastWorkNanos = now;
                 idle.idle(work + aeronWork);
             } else if (now - lastWorkNanos > QUIET_AFTER_NANOS) {
-                LockSupport.parkNanos(QUIET_PARK_NANOS); // nothing for a while: wake 20 times a second, not 1000
+                // nothing for a while: wake 10 times a second, not 1000 (Aeron's keep-alives and
+                // heartbeats need a duty cycle every few hundred ms), sooner when records or an
+                // approval request arrive; 100 times a second while a decision is awaited
+                quietParked = true;
+                LockSupport.parkNanos(this, approvals.awaiting() ? AWAITING_PARK_NANOS : QUIET_PARK_NANOS);
+                quietParked = false;
             } else {
                 idle.idle(aeronWork);
             }
