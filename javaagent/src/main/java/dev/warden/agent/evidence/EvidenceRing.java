@@ -47,11 +47,31 @@ public final class EvidenceRing implements AutoCloseable {
     public static EvidenceRing open(Path dir) throws IOException {
         FileChannel ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
+            preallocate(ch, CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
             MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
             return new EvidenceRing(ch, mapped);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes the file's blocks for real before it is mapped. A mapping over a sparse file takes
+     * its blocks only when a page is first touched, and a full disk then answers with SIGBUS in
+     * whichever application thread touched it; written up front, a full disk is an IOException
+     * here, at start-up, and the ring never needs another block.
+     */
+    private static void preallocate(FileChannel ch, long size) throws IOException {
+        long have = ch.size();
+        if (have >= size) {
+            return;
+        }
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        long pos = have;
+        while (pos < size) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+            pos += ch.write(zeros, pos);
         }
     }
 

@@ -51,6 +51,53 @@ class DiskFullIT {
         diskFills(false);
     }
 
+    /**
+     * The disk is already too full for the staging ring when the JVM starts. The ring's blocks
+     * are written before it is mapped, so this is one clear line at start-up and the failure
+     * mode, not a SIGBUS later in whichever application thread first touches an unbacked page.
+     */
+    @Test
+    void tooFullForTheStagingRingAtStartFailsClosedWithOneLine() throws Exception {
+        Path prlimit = Path.of("/usr/bin/prlimit");
+        Assumptions.assumeTrue(Files.isExecutable(prlimit), "prlimit (util-linux) is not installed: the disk-full condition cannot be provoked");
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), "version: 1\nname: disk-full-it\ndefault: allow\nrules: []\n");
+        Path evidence = tmp.resolve("evidence");
+        Path stderr = tmp.resolve("stderr");
+        AgentRun run = new AgentRun().agent("policy=" + policy + ",agent=disk-full,evidence=" + evidence + ",failure=closed")
+                .main(DiskFullApp.class);
+        List<String> cmd = new ArrayList<>(List.of(prlimit.toString(), "--fsize=" + (2L << 20) + ":unlimited", "--"));
+        cmd.addAll(run.command());
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    out.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "disk-full-it-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+        try {
+            assertEquals("ready", answer(p, out, stderr, 60));
+            assertEquals("ran: 0 50", ask(p, in, out, stderr, "run 50", 60), "failure=closed denies every governed call");
+            String lines = wardenLines(stderr);
+            System.out.println("full at start:\n" + read(stderr));
+            assertTrue(lines.contains("File too large") && lines.contains(evidence.toString()),
+                    "one line names the evidence directory and the cause:\n" + read(stderr));
+            assertFalse(read(stderr).contains("\tat "), "no stack trace:\n" + read(stderr));
+            assertEquals("bye", ask(p, in, out, stderr, "exit", 60));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the application exits");
+            assertEquals(0, p.exitValue(), () -> "exit code; stderr:\n" + read(stderr));
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
     void diskFills(boolean closed) throws Exception {
         Path prlimit = Path.of("/usr/bin/prlimit");
         Assumptions.assumeTrue(Files.isExecutable(prlimit), "prlimit (util-linux) is not installed: the disk-full condition cannot be provoked");
