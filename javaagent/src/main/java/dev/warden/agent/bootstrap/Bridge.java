@@ -340,6 +340,19 @@ public final class Bridge {
         }
     }
 
+    /** A servlet request hands {@code task} to {@code AsyncContext.start}: the task, or one that runs it with the request's principal. */
+    public static Runnable principalTask(Runnable task) {
+        Dispatcher d = dispatcher;
+        if (d == null || task == null) {
+            return task;
+        }
+        try {
+            return d.principalTask(task);
+        } catch (Throwable t) {
+            return task;
+        }
+    }
+
     public static Object scopeEnter(int scope, Object a) {
         ToolDispatcher d = tools;
         if (d == null) {

@@ -22,6 +22,7 @@ import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
 import dev.warden.agent.jdbc.StatementBatchAdvice;
 import dev.warden.agent.jdbc.StatementExecuteAdvice;
 import dev.warden.agent.principal.PrincipalAdvice;
+import dev.warden.agent.principal.PrincipalTaskAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
 import dev.warden.agent.session.ExecuteAdvice;
 import dev.warden.agent.session.ThreadAdvice;
@@ -172,6 +173,14 @@ public final class HookRegistry {
                     "(Ljavax/servlet/ServletRequest;Ljavax/servlet/ServletResponse;)V", PrincipalAdvice::new),
             Hook.on("principal", "jdk-httpserver", "com/sun/net/httpserver/Filter$Chain", "doFilter",
                     "(Lcom/sun/net/httpserver/HttpExchange;)V", PrincipalAdvice::new),
+            // filters run before the servlet: every FilterChain hop (the container's own chain and a filter's) is an entry
+            Hook.onSubtypes("principal", "servlet", "jakarta/servlet/FilterChain", "doFilter",
+                    "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", PrincipalAdvice::new),
+            Hook.onSubtypes("principal", "servlet", "javax/servlet/FilterChain", "doFilter",
+                    "(Ljavax/servlet/ServletRequest;Ljavax/servlet/ServletResponse;)V", PrincipalAdvice::new),
+            // asynchronous requests: the task handed to AsyncContext.start runs with the request's principal
+            Hook.onSubtypes("principal", "servlet", "jakarta/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", PrincipalTaskAdvice::new),
+            Hook.onSubtypes("principal", "servlet", "javax/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", PrincipalTaskAdvice::new),
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

@@ -30,9 +30,14 @@ import org.objectweb.asm.Opcodes;
  * fails is not woven. Called by the JVM on any thread; thread-safe.
  */
 public final class HookTransformer implements ClassFileTransformer {
-    /** A class file that names none of these cannot need a subtype hook (JDBC method names; Thread subclasses name their superclass). */
+    /**
+     * A class file that names none of these cannot need a subtype hook (JDBC method names; Thread
+     * subclasses name their superclass; servlet {@code FilterChain.doFilter}; a servlet
+     * {@code AsyncContext} implementation names its interface).
+     */
     private static final byte[][] JDBC_NAMES = {
-        bytes("execute"), bytes("prepareStatement"), bytes("prepareCall"), bytes("addBatch"), bytes("clearBatch"), bytes("java/lang/Thread")};
+        bytes("execute"), bytes("prepareStatement"), bytes("prepareCall"), bytes("addBatch"), bytes("clearBatch"), bytes("java/lang/Thread"),
+        bytes("doFilter"), bytes("servlet/AsyncContext")};
 
     private final Map<String, List<Hook>> byClass = new HashMap<>();
     private final Map<String, List<Hook>> bySupertype = new HashMap<>();

@@ -5,7 +5,9 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * A server's per-request entry point (servlet {@code HttpServlet.service(ServletRequest,
- * ServletResponse)}, the JDK {@code HttpServer}'s {@code Filter.Chain.doFilter(HttpExchange)}):
+ * ServletResponse)} and every {@code FilterChain.doFilter(ServletRequest, ServletResponse)}, so
+ * filters running before the servlet are covered; the JDK {@code HttpServer}'s
+ * {@code Filter.Chain.doFilter(HttpExchange)}):
  * {@code Bridge.principalEnter(request)} at entry, {@code Bridge.principalExit(token)} when the
  * method returns or throws, so the principal header of the request being served is the thread's
  * principal exactly while it is served. Nested entries (filters, wrapped servlets) restore in

@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The header is captured where a server starts serving a request: servlet containers'
  * {@code HttpServlet.service(ServletRequest, ServletResponse)} (jakarta and javax) and the JDK
  * {@code HttpServer}'s {@code Filter.Chain.doFilter(HttpExchange)} (every context's handler runs
- * inside it); it is the thread's principal until that method returns, then the previous one is
- * restored. The MDC and the thread-local are read on the thread that makes the call, through the
+ * inside it), and servlet {@code FilterChain.doFilter} (so filters, which run before the servlet,
+ * see it too); it is the thread's principal until that method returns, then the previous one is
+ * restored. Work a servlet request hands to {@code AsyncContext.start(Runnable)} runs with the
+ * request's principal ({@link #task}). The MDC and the thread-local are read on the thread that makes the call, through the
  * application's class loader (the thread's context loader, else the system loader; never
  * Warden's own SLF4J), reflectively and cached per loader. Precedence when several have a value:
  * header, MDC, thread-local. JDK
@@ -134,6 +136,31 @@ public final class PrincipalSource {
             REQUEST.remove();
         } else if (token instanceof String) {
             REQUEST.set((String) token);
+        }
+    }
+
+    /**
+     * A task the request being served hands to its container's threads (servlet
+     * {@code AsyncContext.start(Runnable)}, whose work runs after {@code service} has returned): one
+     * that runs it with this request's principal header, or the task itself when there is none.
+     */
+    public Runnable task(Runnable task) {
+        String p = header == null ? null : REQUEST.get();
+        return p == null || task instanceof PrincipalTask ? task : new PrincipalTask(task, p);
+    }
+
+    /** Runs {@link PrincipalTask}'s task with {@code principal} as the thread's request principal, then restores the thread's own. */
+    static void runAs(String principal, Runnable task) {
+        String previous = REQUEST.get();
+        REQUEST.set(principal);
+        try {
+            task.run();
+        } finally {
+            if (previous == null) {
+                REQUEST.remove();
+            } else {
+                REQUEST.set(previous);
+            }
         }
     }
 

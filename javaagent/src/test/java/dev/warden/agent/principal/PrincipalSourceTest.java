@@ -2,6 +2,7 @@ package dev.warden.agent.principal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * The principal source: the config file's {@code principal} section (and its one-line errors),
  * the MDC read through the calling thread's context class loader (an application's own
- * {@code org.slf4j.MDC}, generated here), and a static ThreadLocal; the MDC wins when both have a value.
+ * {@code org.slf4j.MDC}, generated here), and a static ThreadLocal; the MDC wins when both have a value;
+ * the served request's header and the tasks it hands to {@code AsyncContext.start}.
  */
 class PrincipalSourceTest {
     public static final ThreadLocal<Object> USER = new ThreadLocal<>();
@@ -154,6 +156,38 @@ class PrincipalSourceTest {
         assertNull(noHeader.enter(servletRequest(api, Map.of("X-User-Id", "alice"))), "no header configured: nothing captured");
         assertEquals("principal.header must be an HTTP header name, not \"X User\"",
                 assertThrows(IllegalArgumentException.class, () -> PrincipalSource.fromConfig(config("principal:\n  header: X User\n"))).getMessage());
+    }
+
+    @Test
+    void aTaskHandedOffByARequestRunsWithItsPrincipalAndRestoresTheWorkersOwn() throws Exception {
+        PrincipalSource s = PrincipalSource.fromConfig(config("principal:\n  header: X-User-Id\n"));
+        Class<?> api = servletRequestApi();
+        String[] seen = new String[1];
+        Runnable probe = () -> seen[0] = s.current();
+        assertSame(probe, s.task(probe), "outside a request with the header: the task itself");
+
+        Object token = s.enter(servletRequest(api, Map.of("X-User-Id", "alice")));
+        Runnable task = s.task(probe);
+        assertSame(task, s.task(task), "never wrapped twice");
+        PrincipalSource.exit(token);
+        assertNull(s.current());
+
+        // a worker thread serving bob (nested) and one serving nobody: the task runs as alice, then each is itself again
+        Object bob = s.enter(servletRequest(api, Map.of("X-User-Id", "bob")));
+        task.run();
+        assertEquals("alice", seen[0]);
+        assertEquals("bob", s.current());
+        PrincipalSource.exit(bob);
+        Thread worker = new Thread(task);
+        worker.start();
+        worker.join();
+        assertEquals("alice", seen[0]);
+        assertNull(s.current());
+
+        PrincipalSource mdcOnly = PrincipalSource.fromConfig(config("principal:\n  mdc: user.id\n"));
+        Object again = s.enter(servletRequest(api, Map.of("X-User-Id", "alice")));
+        assertSame(probe, mdcOnly.task(probe), "no header configured: nothing carried");
+        PrincipalSource.exit(again);
     }
 
     @Test
