@@ -30,6 +30,13 @@ public final class ApprovalRegistry {
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<Decided> outbox = new ConcurrentLinkedQueue<>();
+    /** Run after a decision is queued (the ingest thread's wake-up). */
+    private volatile Runnable onDecided = () -> { };
+
+    /** Sets what runs after each queued decision; it must be cheap and must not throw. */
+    void onDecided(Runnable r) {
+        onDecided = r;
+    }
 
     /** Registers a request; false when the id is already pending for another instance. */
     boolean register(Pending p) {
@@ -64,6 +71,7 @@ public final class ApprovalRegistry {
             return Outcome.NOT_FOUND;
         }
         outbox.add(new Decided(p, approve, approver, System.currentTimeMillis()));
+        onDecided.run();
         return Outcome.DECIDED;
     }
 

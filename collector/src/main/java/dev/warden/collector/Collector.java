@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -47,6 +48,10 @@ public final class Collector implements AutoCloseable {
     private final Config config;
     private final Metrics metrics = new Metrics();
     private final ApprovalRegistry approvals = new ApprovalRegistry();
+    private static final long QUIET_AFTER_MILLIS = 1_000;
+    private static final long QUIET_PARK_NANOS = 20_000_000L;
+    private volatile Thread ingestThread;
+    private volatile boolean quietParked;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private IngestDriver aeron;
     private AuditStore store;
@@ -128,21 +133,48 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the ingest thread's quiet park early: an approval was decided or an order issued
+     * through the HTTP API. Any thread; does nothing unless the thread parks quietly.
+     */
+    private void wake() {
+        Thread t = ingestThread;
+        if (quietParked && t != null) {
+            quietParked = false;
+            LockSupport.unpark(t);
+        }
+    }
+
     private void run() {
         IdleStrategy idle = IngestDriver.parking(1_000);
+        ingestThread = Thread.currentThread();
+        approvals.onDecided(this::wake);
+        controlPlane.onSubmit(this::wake);
         long lastRetention = 0;
+        long lastWork = System.currentTimeMillis();
         try {
             ingest.recordEvent("collector-started", Map.of("listen", hostPort(config.listenHost, config.listenPort),
                     "signing_key", signingKeyId), null);
             while (running) {
                 long now = System.currentTimeMillis();
-                int work = aeron.doWork(); // the media driver and the Aeron client run on this thread
-                work += ingest.doWork(now);
+                int aeronWork = aeron.doWork(); // the media driver and the Aeron client run on this thread
+                int work = ingest.doWork(now); // the driver's timers always find a little to do: only this tells whether anything happens
                 if (now - lastRetention > 60_000) {
                     lastRetention = now;
                     enforceRetention(now);
                 }
-                idle.idle(work);
+                if (work > 0) {
+                    lastWork = now;
+                    idle.idle(work + aeronWork);
+                } else if (now - lastWork > QUIET_AFTER_MILLIS) {
+                    // nothing arrived for a second: 50 wake-ups a second instead of 1,000 (an agent's
+                    // frames wait at most QUIET_PARK_NANOS in the socket; Aeron's timers are far longer)
+                    quietParked = true;
+                    LockSupport.parkNanos(this, QUIET_PARK_NANOS);
+                    quietParked = false;
+                } else {
+                    idle.idle(aeronWork);
+                }
             }
             ingest.flush();
         } catch (Throwable t) {

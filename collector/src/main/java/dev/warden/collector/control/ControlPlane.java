@@ -34,6 +34,8 @@ public final class ControlPlane implements AutoCloseable {
     public final OrderBook book;
     public final Fleet fleet;
     private final ConcurrentLinkedQueue<Dispatch> outbox = new ConcurrentLinkedQueue<>();
+    /** Run after an order is queued (the ingest thread's wake-up). */
+    private volatile Runnable onSubmit = () -> { };
 
     public ControlPlane(Path store) throws IOException {
         this.book = new OrderBook(store);
@@ -44,7 +46,13 @@ public final class ControlPlane implements AutoCloseable {
     public Dispatch submit(Order o) {
         Dispatch d = new Dispatch(o, new CompletableFuture<>());
         outbox.add(d);
+        onSubmit.run();
         return d;
+    }
+
+    /** Sets what runs after each queued order; it must be cheap and must not throw. */
+    public void onSubmit(Runnable r) {
+        onSubmit = r;
     }
 
     /** The next order to send, or null (ingest thread). */
