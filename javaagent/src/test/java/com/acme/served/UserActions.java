@@ -29,9 +29,13 @@ public final class UserActions {
         }
     }
 
+    /** Kept open for the application's life, so the requests' own connections find the database open (an H2 file database is closed with its last connection). */
+    private static Connection keeper;
+
     /** Creates the table the requests write to. */
     public static void createTable(String jdbcUrl) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+        keeper = DriverManager.getConnection(jdbcUrl);
+        try (Statement s = keeper.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS orders(label VARCHAR(64), claimed VARCHAR(64))");
         }
     }
