@@ -96,7 +96,7 @@ final class OverheadReport {
                 Histogram h = merged(v, kind);
                 md.append("| ").append(KIND_LABEL.get(kind)).append(" | ").append(v).append(" | ");
                 if (h == null) {
-                    md.append("could not run | | | | | | |\n");
+                    md.append("could not run | | | | | | | |\n");
                     continue;
                 }
                 double[] p = {us(h, 50), us(h, 99), us(h, 99.9)};
@@ -144,8 +144,8 @@ final class OverheadReport {
 
         md.append("\n**Start-up and memory** (median of the rounds; from launching `java` to `main`, and to the workload being ready: database, eight LangChain4j "
                 + "services, and for `cedar` the parsed policy; RSS of the workload JVM from `/proc/self/status`):\n\n");
-        md.append("| variant | time to main | time to ready | RSS at main | RSS when ready | RSS at end | of which anonymous / file-backed (mapped files) | peak RSS (VmHWM) |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| variant | time to main | time to ready | RSS at main | RSS when ready | RSS at end | of which anonymous / file-backed (mapped files) | peak RSS (VmHWM) | heap committed / live after a full GC, at end |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String v : variants) {
             md.append("| ").append(v).append(" | ");
             if (ok(v).isEmpty()) {
@@ -155,7 +155,8 @@ final class OverheadReport {
             md.append(ms(median(v, RunResult::timeToMainMillis))).append(" | ").append(ms(median(v, RunResult::timeToReadyMillis))).append(" | ")
                     .append(mb(median(v, r -> r.number("rss-at-main-kb")))).append(" | ").append(mb(median(v, r -> r.number("rss-at-ready-kb")))).append(" | ")
                     .append(mb(median(v, r -> r.number("rss-end-kb")))).append(" | ").append(mb(median(v, r -> r.number("rss-anon-end-kb")))).append(" / ")
-                    .append(mb(median(v, r -> r.number("rss-file-end-kb")))).append(" | ").append(mb(median(v, r -> r.number("hwm-kb")))).append(" |\n");
+                    .append(mb(median(v, r -> r.number("rss-file-end-kb")))).append(" | ").append(mb(median(v, r -> r.number("hwm-kb")))).append(" | ")
+                    .append(mb(median(v, r -> r.number("heap-committed-end-kb")))).append(" / ").append(mb(median(v, r -> r.number("heap-live-end-kb")))).append(" |\n");
         }
         md.append('\n');
         if (variants.contains("warden")) {

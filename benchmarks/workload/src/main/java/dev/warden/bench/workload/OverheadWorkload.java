@@ -47,7 +47,8 @@ import org.HdrHistogram.Histogram;
  * <p>Per kind: a warm-up (not reported), then {@code N} calls on one thread, each timed into an
  * HdrHistogram, with the bytes the calling thread allocated, the bytes all live threads allocated and
  * the process CPU time over those calls; then throughput with 1, 2 and 8 threads for a fixed time.
- * Then a check that the variant's control is live (a denied action must be refused), and the RSS.
+ * Then a check that the variant's control is live (a denied action must be refused), the RSS, the
+ * committed heap, and the heap still live after a full GC.
  *
  * <p>Run (by the harness): {@code java [agent or proxy flags] -jar overhead-workload.jar variant=V
  * models=U1,U2,.. payments=U mail=U tool=N http=N sql=N seconds=S threads=1,2,8}.
@@ -183,6 +184,11 @@ public final class OverheadWorkload {
         out("rss-anon-end-kb", status("RssAnon"));
         out("rss-file-end-kb", status("RssFile") + Math.max(0, status("RssShmem")));
         out("hwm-kb", status("VmHWM"));
+        // retained memory or heap sizing? the heap G1 has grown to, then what is still live after a full GC
+        java.lang.management.MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        out("heap-committed-end-kb", mem.getHeapMemoryUsage().getCommitted() / 1024);
+        mem.gc();
+        out("heap-live-end-kb", mem.getHeapMemoryUsage().getUsed() / 1024);
         db.close();
         out("done", "true");
     }
