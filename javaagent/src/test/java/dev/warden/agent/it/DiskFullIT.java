@@ -68,19 +68,7 @@ class DiskFullIT {
         List<String> cmd = new ArrayList<>(List.of(prlimit.toString(), "--fsize=" + (2L << 20) + ":unlimited", "--"));
         cmd.addAll(run.command());
         Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
-        BlockingQueue<String> out = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    out.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "disk-full-it-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        BlockingQueue<String> out = lines(p);
         Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         try {
             assertEquals("ready", answer(p, out, stderr, 60));
@@ -110,19 +98,7 @@ class DiskFullIT {
         cmd.addAll(run.command());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
         Process p = pb.start();
-        BlockingQueue<String> out = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    out.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "disk-full-it-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        BlockingQueue<String> out = lines(p);
         Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         long wentAhead;
         long raised;
@@ -195,6 +171,24 @@ class DiskFullIT {
         if (closed) {
             assertEquals(wentAhead, decisions.size(), "failure=closed: every call that went ahead has its decision recorded, none more");
         }
+    }
+
+    /** The application's stdout lines, as they come (a daemon thread reads them). */
+    static BlockingQueue<String> lines(Process p) {
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    out.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "disk-full-it-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return out;
     }
 
     static String wardenLines(Path stderr) {
