@@ -49,6 +49,18 @@ class BadStartIT {
         assertTrue(ev.records.stream().anyMatch(x -> "policy-refused".equals(x.event)), ev.dump());
     }
 
+    /** The contrast: a healthy start is the start line and nothing else (no JVM warning either). */
+    @Test
+    void aHealthyStartIsOneLine() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("ok.yaml"), "version: 1\nname: ok\ndefault: allow\nrules: []\n");
+        AgentRun.Result r = run("policy=" + policy + ",agent=ok-it,evidence=" + tmp.resolve("evidence"));
+        assertEquals("0", r.value("echo"), r::toString);
+        assertEquals(1, r.wardenLines().size(), r::toString);
+        assertTrue(r.wardenLines().get(0).startsWith("warden: warden ") && r.wardenLines().get(0).contains("governing agent ok-it"), r::toString);
+        assertEquals(r.wardenLines(), r.stderr().lines().toList(),
+                "nothing else on stderr (HotSpot's CDS warning for a late boot class path append included)");
+    }
+
     @Test
     void missingPolicyWithFailureOpenLetsCallsGoAhead() throws Exception {
         AgentRun.Result r = run("policy=" + tmp.resolve("nope.yaml") + ",agent=open-it,failure=open,evidence=" + tmp.resolve("evidence"));

@@ -67,6 +67,8 @@ class Jdk25SmokeIT {
                 .main(JdbcApp.class, "jdbc:h2:" + tmp.resolve("h2db").toAbsolutePath(), tmp.resolve("sqlite.db").toString())
                 .run();
         assertEquals(0, r.exit(), r::toString);
+        assertEquals(1, r.wardenLines().size(), r::toString);
+        assertFalse(r.stderr().contains("VM warning"), "no JVM warning (CDS: the jar is on the boot path from the start):\n" + r);
         assertEquals(JdbcIT.BLOCKED, r.value("h2 prepared insert secrets"));
         assertEquals(JdbcIT.BLOCKED, r.value("hikari statement insert secrets"));
         assertEquals(JdbcIT.BLOCKED, r.value("sqlite prepared insert secrets"));
