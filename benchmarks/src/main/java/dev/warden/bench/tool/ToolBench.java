@@ -1,9 +1,11 @@
 package dev.warden.bench.tool;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.agent.approval.FixedApprovals;
 import dev.warden.agent.bootstrap.Bridge;
 import dev.warden.agent.evidence.EvidenceKey;
 import dev.warden.agent.evidence.EvidenceLog;
+import dev.warden.agent.principal.PrincipalSource;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.ThreadState;
 import dev.warden.agent.tool.ToolGovernor;
@@ -11,6 +13,7 @@ import dev.warden.rules.policy.PolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,8 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Spring AI-shaped callback (the cheapest reflective reads; LangChain4j reads one more accessor);
  * {@code submitInSession}/{@code submitOutside} = {@code Bridge.wrapTask} as
  * {@code ThreadPoolExecutor.execute} calls it, inside an agent session (allocates the wrapper
- * and the captured context) and outside one; {@code runWrapped} = running a wrapped task
- * (context applied and restored around it). Single thread, average time.
+ * and the captured context) and outside one (neither session nor principal: the task itself,
+ * nothing allocated), and {@code submitWithPrincipal} outside a session on a thread serving a
+ * request whose principal header is {@code alice} (wrapped to carry the principal); a principal
+ * source ({@code principal: { header: X-User-Id }}) is configured for all three;
+ * {@code runWrapped} = running a wrapped task (context applied and restored around it). Single
+ * thread, average time.
  *
  * <p>Run: {@code java $CHRONICLE_OPENS -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main ToolBench}.
  * Budgets (issue 4): tool call median ≤ 2 µs over the tool's own cost; propagation ≤ 100 ns per submission.
@@ -106,6 +113,7 @@ public class ToolBench {
         log = EvidenceLog.open(dir, "bench", UUID.randomUUID().toString());
         Governor g = new Governor("bench", PolicyParser.parse(POLICY.getBytes(StandardCharsets.UTF_8), "bench.yaml"), log, null,
                 EvidenceKey.loadOrCreate(dir), FixedApprovals.DENY, true, false);
+        g.principals = PrincipalSource.fromConfig(Map.of("principal", new ObjectMapper().readTree("{\"header\": \"X-User-Id\"}")));
         Bridge.dispatcher = g;
         Bridge.tools = new ToolGovernor(g);
         ThreadState ts = Governor.state();
@@ -147,6 +155,30 @@ public class ToolBench {
         Runnable r = Bridge.wrapTask(task);
         Bridge.submitted();
         ts.session = s;
+        return r;
+    }
+
+    /** The benchmark thread serving a request as alice, outside any agent session (after {@link ToolBench#setUp}). */
+    @State(Scope.Thread)
+    public static class Serving {
+        @Setup(Level.Trial)
+        public void enter(ToolBench bench) {
+            ThreadState ts = Governor.state();
+            ts.session = null;
+            ts.sessionSource = null;
+            PrincipalSource.carry("alice"); // what the woven HttpServlet.service entry leaves on the thread
+        }
+
+        @TearDown(Level.Trial)
+        public void exit() {
+            PrincipalSource.carry(null);
+        }
+    }
+
+    @Benchmark
+    public Runnable submitWithPrincipal(Serving serving) {
+        Runnable r = Bridge.wrapTask(task);
+        Bridge.submitted();
         return r;
     }
 

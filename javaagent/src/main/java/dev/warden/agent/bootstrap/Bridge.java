@@ -340,19 +340,6 @@ public final class Bridge {
         }
     }
 
-    /** A servlet request hands {@code task} to {@code AsyncContext.start}: the task, or one that runs it with the request's principal. */
-    public static Runnable principalTask(Runnable task) {
-        Dispatcher d = dispatcher;
-        if (d == null || task == null) {
-            return task;
-        }
-        try {
-            return d.principalTask(task);
-        } catch (Throwable t) {
-            return task;
-        }
-    }
-
     public static Object scopeEnter(int scope, Object a) {
         ToolDispatcher d = tools;
         if (d == null) {
@@ -376,16 +363,19 @@ public final class Bridge {
         }
     }
 
-    // ---- session propagation: executors, CompletableFuture async stages, threads ----
+    // ---- session and principal propagation: executors, CompletableFuture async stages, AsyncContext.start, threads ----
 
-    /** An executor's {@code execute(task)} begins: the task, wrapped in its submitter's context when there is one. */
+    /** An executor's {@code execute(task)} begins: the task, wrapped in its submitter's context (session, parent, principal) when there is one. */
     public static Runnable wrapTask(Runnable task) {
         ToolDispatcher d = tools;
-        if (d == null || task == null || task instanceof ContextRunnable) {
+        if (d == null) {
             return task;
         }
         try {
-            d.submitting(true);
+            d.submitting(true); // paired with submitted() at the method's exit, whether the task is wrapped or not
+            if (task == null || task instanceof ContextRunnable) {
+                return task;
+            }
             Object ctx = d.capture();
             return ctx == null ? task : new ContextRunnable(task, ctx);
         } catch (Throwable t) {
@@ -397,11 +387,14 @@ public final class Bridge {
     @SuppressWarnings({"rawtypes", "unchecked"})
     public static java.util.concurrent.Callable wrapCallable(java.util.concurrent.Callable task) {
         ToolDispatcher d = tools;
-        if (d == null || task == null || task instanceof ContextCallable) {
+        if (d == null) {
             return task;
         }
         try {
-            d.submitting(true);
+            d.submitting(true); // paired with submitted() at the method's exit, whether the task is wrapped or not
+            if (task == null || task instanceof ContextCallable) {
+                return task;
+            }
             Object ctx = d.capture();
             return ctx == null ? task : new ContextCallable(task, ctx);
         } catch (Throwable t) {

@@ -64,9 +64,4 @@ public interface Dispatcher {
     /** The request {@link #principalEnter} saw is served: restore the thread's previous principal. */
     default void principalExit(Object token) {
     }
-
-    /** A task a request hands to its container's threads ({@code AsyncContext.start}): the task, or one that runs it with the request's principal. */
-    default Runnable principalTask(Runnable task) {
-        return task;
-    }
 }

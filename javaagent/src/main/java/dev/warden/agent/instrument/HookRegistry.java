@@ -22,7 +22,6 @@ import dev.warden.agent.jdbc.ConnectionPrepareAdvice;
 import dev.warden.agent.jdbc.StatementBatchAdvice;
 import dev.warden.agent.jdbc.StatementExecuteAdvice;
 import dev.warden.agent.principal.PrincipalAdvice;
-import dev.warden.agent.principal.PrincipalTaskAdvice;
 import dev.warden.agent.process.ProcessStartAdvice;
 import dev.warden.agent.session.ExecuteAdvice;
 import dev.warden.agent.session.ThreadAdvice;
@@ -178,9 +177,9 @@ public final class HookRegistry {
                     "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", PrincipalAdvice::new),
             Hook.onSubtypes("principal", "servlet", "javax/servlet/FilterChain", "doFilter",
                     "(Ljavax/servlet/ServletRequest;Ljavax/servlet/ServletResponse;)V", PrincipalAdvice::new),
-            // asynchronous requests: the task handed to AsyncContext.start runs with the request's principal
-            Hook.onSubtypes("principal", "servlet", "jakarta/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", PrincipalTaskAdvice::new),
-            Hook.onSubtypes("principal", "servlet", "javax/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", PrincipalTaskAdvice::new),
+            // asynchronous requests: the task handed to AsyncContext.start is submitted work like an executor's (principal, session)
+            Hook.onSubtypes("principal", "servlet", "jakarta/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
+            Hook.onSubtypes("principal", "servlet", "javax/servlet/AsyncContext", "start", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),

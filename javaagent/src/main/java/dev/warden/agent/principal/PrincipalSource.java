@@ -25,19 +25,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code HttpServer}'s {@code Filter.Chain.doFilter(HttpExchange)} (every context's handler runs
  * inside it), and servlet {@code FilterChain.doFilter} (so filters, which run before the servlet,
  * see it too); it is the thread's principal until that method returns, then the previous one is
- * restored. Work a servlet request hands to {@code AsyncContext.start(Runnable)} runs with the
- * request's principal ({@link #task}). The MDC and the thread-local are read on the thread that makes the call, through the
+ * restored. The MDC and the thread-local are read on the thread that makes the call, through the
  * application's class loader (the thread's context loader, else the system loader; never
  * Warden's own SLF4J), reflectively and cached per loader. Precedence when several have a value:
- * header, MDC, thread-local. JDK
- * {@code HttpClient} and OkHttp calls capture the caller's principal when the call is created and
- * use it for hops that run on the client's threads.
+ * what the thread carries (a served request's header, or a principal a task or thread carried from
+ * its submitter), MDC, thread-local.
+ *
+ * <p>The principal travels where the agent session does ({@code session/SessionPropagation}):
+ * work handed to an executor, a {@code CompletableFuture} async stage, servlet
+ * {@code AsyncContext.start} or a thread started during a request captures {@link #current()} at
+ * submission and runs with it ({@link #carry}); JDK {@code HttpClient} and OkHttp calls capture it
+ * when the call is created and use it for hops that run on the client's threads.
  *
  * <p>Thread-safe; after the first call per class loader a read is two method-handle calls.
  */
 public final class PrincipalSource {
     private static final Object MISSING = new Object();
-    /** The principal header of the request this thread is serving (a server thread), or null. */
+    /**
+     * What this thread carries: the principal header of the request it is serving (a server
+     * thread), or the principal the task or thread it runs carried from its submitter; or null.
+     */
     private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
     /** A {@link #enter} token meaning "no principal before". */
     private static final Object NONE = new Object();
@@ -139,28 +146,20 @@ public final class PrincipalSource {
         }
     }
 
-    /**
-     * A task the request being served hands to its container's threads (servlet
-     * {@code AsyncContext.start(Runnable)}, whose work runs after {@code service} has returned): one
-     * that runs it with this request's principal header, or the task itself when there is none.
-     */
-    public Runnable task(Runnable task) {
-        String p = header == null ? null : REQUEST.get();
-        return p == null || task instanceof PrincipalTask ? task : new PrincipalTask(task, p);
+    /** What the calling thread carries (a served request's header, a submitter's principal), or null. */
+    public static String carried() {
+        return REQUEST.get();
     }
 
-    /** Runs {@link PrincipalTask}'s task with {@code principal} as the thread's request principal, then restores the thread's own. */
-    static void runAs(String principal, Runnable task) {
-        String previous = REQUEST.get();
-        REQUEST.set(principal);
-        try {
-            task.run();
-        } finally {
-            if (previous == null) {
-                REQUEST.remove();
-            } else {
-                REQUEST.set(previous);
-            }
+    /**
+     * Makes {@code principal} (null: none) what the calling thread carries: a task's or a new
+     * thread's principal from its submitter, or the thread's own put back after the task ran.
+     */
+    public static void carry(String principal) {
+        if (principal == null) {
+            REQUEST.remove();
+        } else {
+            REQUEST.set(principal);
         }
     }
 
@@ -235,11 +234,12 @@ public final class PrincipalSource {
 
     /** The calling thread's principal, or null. */
     public String current() {
-        if (header != null) {
-            String v = REQUEST.get();
-            if (v != null) {
-                return v;
-            }
+        String carried = REQUEST.get();
+        if (carried != null) {
+            return carried;
+        }
+        if (mdcKey == null && threadLocalClass == null) {
+            return null;
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {

@@ -299,12 +299,6 @@ public final class Governor implements Dispatcher {
     }
 
     @Override
-    public Runnable principalTask(Runnable task) {
-        PrincipalSource ps = principals;
-        return ps == null ? task : ps.task(task);
-    }
-
-    @Override
     public Object internalError(Throwable t) {
         Log.once("bridge:" + t.getClass().getName(), "internal error in a hook, the call went ahead ungoverned: " + t);
         return null;

@@ -5,10 +5,10 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * A task handed to an executor ({@code ThreadPoolExecutor.execute(Runnable)},
- * {@code ForkJoinPool.execute/submit}, {@code ScheduledThreadPoolExecutor.schedule*}): at entry
- * the task argument (a {@code Runnable}, or a {@code Callable} for {@link #callable}) is replaced
- * by {@code Bridge.wrapTask(task)} / {@code Bridge.wrapCallable(task)} (the task itself outside a
- * session); at exit, normal or thrown, {@code Bridge.submitted()}. One instance per woven method;
+ * {@code ForkJoinPool.execute/submit}, {@code ScheduledThreadPoolExecutor.schedule*}, servlet
+ * {@code AsyncContext.start}): at entry the task argument (a {@code Runnable}, or a {@code Callable}
+ * for {@link #callable}) is replaced by {@code Bridge.wrapTask(task)} / {@code Bridge.wrapCallable(task)}
+ * (the task itself when the submitter has neither session nor principal); at exit, normal or thrown, {@code Bridge.submitted()}. One instance per woven method;
  * confined to the transforming thread.
  */
 public final class ExecuteAdvice extends HookAdvice {

@@ -1,19 +1,23 @@
 package dev.warden.agent.session;
 
+import dev.warden.agent.principal.PrincipalSource;
 import dev.warden.agent.runtime.CallContext;
 import dev.warden.agent.runtime.Governor;
 import dev.warden.agent.runtime.ThreadState;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Carries an agent session (and the tool running as {@code parent}) to other threads: a task
- * handed to a {@code ThreadPoolExecutor} or {@code ForkJoinPool} (which is where
- * {@code CompletableFuture}'s async stages go; also {@code ForkJoinPool.submit} and
- * {@code ScheduledThreadPoolExecutor}'s {@code schedule*}, periodic runs included) is wrapped with
- * its submitter's context, and a {@code Thread} (an application subclass overriding {@code run()}
- * included: its {@code run} is woven) or virtual thread started inside a session begins with it. Lambdas are hidden
- * classes no transformer sees, so the context travels with the task object where it is handed
- * over, never through the lambda.
+ * Carries an agent session (and the tool running as {@code parent}) and the principal (the end
+ * user the thread acts for, {@link PrincipalSource#current()}) to other threads: a task handed to a
+ * {@code ThreadPoolExecutor} or {@code ForkJoinPool} (which is where {@code CompletableFuture}'s
+ * async stages go; also {@code ForkJoinPool.submit} and {@code ScheduledThreadPoolExecutor}'s
+ * {@code schedule*}, periodic runs included) or to servlet {@code AsyncContext.start} is wrapped
+ * with its submitter's context, captured at submission, applied around the task's run and the
+ * executing thread's own restored afterwards (so a pooled worker never keeps a session or a user);
+ * a {@code Thread} (an application subclass overriding {@code run()} included: its {@code run} is
+ * woven) or virtual thread started inside a session or with a principal begins with that context
+ * and keeps it for its life. Lambdas are hidden classes no transformer sees, so the context travels
+ * with the task object where it is handed over, never through the lambda.
  *
  * <p>Only framework sessions and tool parents travel: a thread's own default session stays its
  * own, except inside a tool, whose session (its thread's, when no framework set one) travels with
@@ -21,13 +25,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * context: the task carries it. Thread subclasses of the JDK itself (e.g. {@code ForkJoinWorkerThread})
  * never inherit: they are pool workers.
  *
- * <p>Any thread; a submission outside a session costs two thread-local reads and allocates nothing.
+ * <p>Any thread. A submission with neither session nor principal costs the thread-local reads of
+ * the thread state, the submission depth and the principal (plus the configured MDC/thread-local
+ * reads) and allocates nothing; only a submission with something to carry allocates (its context
+ * and the wrapper).
  */
 public final class SessionPropagation {
     private static final ThreadLocal<int[]> SUBMITTING = ThreadLocal.withInitial(() -> new int[1]);
     /** Threads started inside a session and not yet running: their context. */
     private final ConcurrentHashMap<Thread, CallContext> starting = new ConcurrentHashMap<>();
     private static final Class<?> VIRTUAL = virtualThreadClass();
+    /** Whose principal source ({@code config principal:}) says who the submitting thread acts for. */
+    private final Governor governor;
+
+    public SessionPropagation(Governor governor) {
+        this.governor = governor;
+    }
 
     private static Class<?> virtualThreadClass() {
         try {
@@ -37,24 +50,34 @@ public final class SessionPropagation {
         }
     }
 
-    /** The context a task or thread started now inherits, or null. */
+    /** The context a task or thread started now inherits, or null when there is nothing to carry. */
     public Object capture() {
         ThreadState ts = Governor.state();
-        if (ts.internal || (ts.session == null && ts.parent == null)) {
+        if (ts.internal) {
             return null;
         }
+        PrincipalSource ps = governor.principals;
+        String principal = ps == null ? null : ps.current();
+        if (ts.session == null && ts.parent == null) {
+            return principal == null ? null : new CallContext(null, null, null, principal);
+        }
         // inside a tool, the tool's session travels even when it is its thread's own (a tool called outside any framework)
-        return new CallContext(ts.parent != null ? ts.session() : ts.session, ts.parent != null ? ts.sessionSource() : ts.sessionSource, ts.parent);
+        return new CallContext(ts.parent != null ? ts.session() : ts.session, ts.parent != null ? ts.sessionSource() : ts.sessionSource, ts.parent,
+                principal);
     }
 
-    /** Puts {@code context} on the calling thread; returns the context it replaced. */
+    /** Puts {@code context} (session, parent, principal) on the calling thread; returns the context it replaced. */
     public Object apply(Object context) {
         ThreadState ts = Governor.state();
         CallContext c = (CallContext) context;
-        CallContext previous = new CallContext(ts.session, ts.sessionSource, ts.parent);
+        String principal = PrincipalSource.carried();
+        CallContext previous = new CallContext(ts.session, ts.sessionSource, ts.parent, principal);
         ts.session = c.session;
         ts.sessionSource = c.sessionSource;
         ts.parent = c.parent;
+        if (principal != c.principal) {
+            PrincipalSource.carry(c.principal);
+        }
         return previous;
     }
 
@@ -62,8 +85,14 @@ public final class SessionPropagation {
         apply(previous);
     }
 
+    /** Counts the executor submissions in progress on this thread (never below zero: an exit whose entry went unseen, e.g. while the agent was installed). */
     public void submitting(boolean start) {
-        SUBMITTING.get()[0] += start ? 1 : -1;
+        int[] depth = SUBMITTING.get();
+        if (start) {
+            depth[0]++;
+        } else if (depth[0] > 0) {
+            depth[0]--;
+        }
     }
 
     public void threadStarting(Object thread) {

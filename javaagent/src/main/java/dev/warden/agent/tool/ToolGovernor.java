@@ -35,11 +35,12 @@ public final class ToolGovernor implements ToolDispatcher {
     public static final String MODEL = "model";
 
     private final Governor governor;
-    private final SessionPropagation propagation = new SessionPropagation();
+    private final SessionPropagation propagation;
     private final McpClientCalls mcpClient;
 
     public ToolGovernor(Governor governor) {
         this.governor = governor;
+        this.propagation = new SessionPropagation(governor);
         this.mcpClient = new McpClientCalls(this, governor);
     }
 

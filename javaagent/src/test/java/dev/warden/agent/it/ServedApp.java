@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A forked server application under the built agent (a servlet container test application), and
  * this test's client of it: starts it, waits for its {@code ports: <a> <b>...} line, sends GET
- * requests as a user (the {@code X-User-Id} header, or none), and stops it by closing its standard
- * input. The application's class path is the test classes, the common libraries
+ * requests as a user (the {@code X-User-Id} header, or none), sends it commands on its standard
+ * input, and stops it by closing that. The application's class path is the test classes, the common libraries
  * ({@code classpath.txt}) and the servlet containers ({@code classpath-servlet.txt}). Requests may
  * be sent from several threads at once; start and stop from one.
  */
@@ -65,6 +65,28 @@ final class ServedApp implements AutoCloseable {
             String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return status == 200 ? body : "HTTP " + status + " " + body;
         }
+    }
+
+    /**
+     * Sends {@code command} (a {@code com.acme.served.Routes} standard-input command such as
+     * {@code pool <label>}) and waits for the application's {@code done <label> <answer>} line: the answer.
+     */
+    String command(String command) throws Exception {
+        String label = command.substring(command.indexOf(' ') + 1);
+        process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = Files.readString(out).lines().filter(l -> l.startsWith("done " + label + " ")).findFirst().orElse(null);
+            if (line != null) {
+                return line.substring(("done " + label + " ").length());
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the application ended before answering " + command + ": " + describe());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no answer to " + command + " within 60 s: " + describe());
     }
 
     /** Closes the application's standard input and waits for it to exit: what it printed. */

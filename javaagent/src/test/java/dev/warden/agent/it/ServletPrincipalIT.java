@@ -37,8 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * received that principal in a header the policy adds), a {@code principal}-matched deny rule
  * blocks only that user's rows and calls, a {@code scope: principal} budget is each user's own, a
  * request without the header has no principal, and the principal does not survive into the next
- * request served by the same pooled thread (nor out of a forward through a request wrapper). One
- * forked JVM for all of it.
+ * request served by the same pooled thread (nor out of a forward through a request wrapper). Work
+ * a request hands to the application's own {@code ExecutorService} or to a
+ * {@code CompletableFuture.supplyAsync} stage carries the request's user there (mallory's blocked
+ * there too), and the executor's pooled thread, having run users' tasks, runs a task submitted
+ * outside any request as nobody. One forked JVM for all of it.
  */
 class ServletPrincipalIT {
     static final String POLICY = """
@@ -64,8 +67,12 @@ class ServletPrincipalIT {
     /** The users requests are sent as; null: no header. */
     static final List<String> USERS = java.util.Arrays.asList("alice", "bob", "carol", "mallory", null);
     static final int PER_USER = 3;
-    /** Requests the filter does not see: forwards (the filter is for REQUEST dispatches) and the asynchronous path. */
-    static final java.util.Set<String> UNFILTERED = java.util.Set.of("s3-bob", "s6-none", "a1-alice");
+    /** Work handed to the application's own executor ({@code /pool/}) and to a {@code CompletableFuture.supplyAsync} stage ({@code /stage/}). */
+    static final String[][] HANDED_OFF = {{"p1-alice", "alice", "/pool/"}, {"p2-mallory", "mallory", "/pool/"}, {"p3-none", null, "/pool/"},
+        {"p4-carol", "carol", "/pool/"}, {"c1-bob", "bob", "/stage/"}, {"c2-mallory", "mallory", "/stage/"}, {"c3-none", null, "/stage/"}};
+    /** Requests the filter does not see: forwards (the filter is for REQUEST dispatches), the asynchronous and handed-off paths, the background task. */
+    static final java.util.Set<String> UNFILTERED = java.util.Set.of("s3-bob", "s6-none", "a1-alice", "p1-alice", "p2-mallory", "p3-none", "p4-carol",
+            "c1-bob", "c2-mallory", "c3-none", "b1-none");
 
     @TempDir
     Path tmp;
@@ -117,6 +124,14 @@ class ServletPrincipalIT {
             // 3. an asynchronous request: the work runs after service() returned, on another container thread
             userOf.put("a1-alice", "alice");
             answers.put("a1-alice", app.get(pool, "/async/a1-alice", "alice"));
+            // 4. work a request hands to the application's own executor (one pooled thread) and to a CompletableFuture async stage
+            for (String[] h : HANDED_OFF) {
+                userOf.put(h[0], h[1]);
+                answers.put(h[0], app.get(pool, h[2] + h[0], h[1]));
+            }
+            // 5. the executor's pooled thread, which ran those users' work, then runs a task submitted outside any request
+            userOf.put("b1-none", null);
+            answers.put("b1-none", app.command("pool b1-none"));
             AgentRun.Result result = app.stop();
             assertEquals(0, result.exit(), result::toString);
 
@@ -137,6 +152,18 @@ class ServletPrincipalIT {
         // the single-thread connector served every request of the sequence on one pooled thread
         List<String> threads = userOf.keySet().stream().filter(l -> l.startsWith("s")).map(l -> answers.get(l).replaceAll(".* thread=", "")).distinct().toList();
         assertEquals(1, threads.size(), "one pooled thread served the sequence: " + all);
+
+        // the handed-off work ran off the request threads: the executor's one thread (also the background task's), a stage's own thread
+        java.util.Set<String> pooled = new java.util.HashSet<>(List.of("b1-none"));
+        for (String[] h : HANDED_OFF) {
+            if (h[2].equals("/pool/")) {
+                pooled.add(h[0]);
+            } else {
+                String thread = answers.get(h[0]).replaceAll(".* thread=", "");
+                assertTrue(!thread.startsWith("http-") && !thread.equals("app-pool"), "a stage's own thread: " + all);
+            }
+        }
+        assertEquals(List.of("app-pool"), pooled.stream().map(l -> answers.get(l).replaceAll(".* thread=", "")).distinct().toList(), all);
 
         List<EvidenceRecord> refunds = ev.decisions(d -> "tool".equals(d.kind) && "issueRefund".equals(d.target));
         assertEquals(USERS.size() * PER_USER, refunds.size(), ev.dump());

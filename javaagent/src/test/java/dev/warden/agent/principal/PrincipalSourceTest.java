@@ -2,7 +2,6 @@ package dev.warden.agent.principal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +18,7 @@ import org.objectweb.asm.Opcodes;
  * The principal source: the config file's {@code principal} section (and its one-line errors),
  * the MDC read through the calling thread's context class loader (an application's own
  * {@code org.slf4j.MDC}, generated here), and a static ThreadLocal; the MDC wins when both have a value;
- * the served request's header and the tasks it hands to {@code AsyncContext.start}.
+ * the served request's header, and what the thread carries (see {@link PrincipalPropagationTest}).
  */
 class PrincipalSourceTest {
     public static final ThreadLocal<Object> USER = new ThreadLocal<>();
@@ -159,35 +158,20 @@ class PrincipalSourceTest {
     }
 
     @Test
-    void aTaskHandedOffByARequestRunsWithItsPrincipalAndRestoresTheWorkersOwn() throws Exception {
-        PrincipalSource s = PrincipalSource.fromConfig(config("principal:\n  header: X-User-Id\n"));
-        Class<?> api = servletRequestApi();
-        String[] seen = new String[1];
-        Runnable probe = () -> seen[0] = s.current();
-        assertSame(probe, s.task(probe), "outside a request with the header: the task itself");
-
-        Object token = s.enter(servletRequest(api, Map.of("X-User-Id", "alice")));
-        Runnable task = s.task(probe);
-        assertSame(task, s.task(task), "never wrapped twice");
-        PrincipalSource.exit(token);
-        assertNull(s.current());
-
-        // a worker thread serving bob (nested) and one serving nobody: the task runs as alice, then each is itself again
-        Object bob = s.enter(servletRequest(api, Map.of("X-User-Id", "bob")));
-        task.run();
-        assertEquals("alice", seen[0]);
-        assertEquals("bob", s.current());
-        PrincipalSource.exit(bob);
-        Thread worker = new Thread(task);
-        worker.start();
-        worker.join();
-        assertEquals("alice", seen[0]);
-        assertNull(s.current());
-
-        PrincipalSource mdcOnly = PrincipalSource.fromConfig(config("principal:\n  mdc: user.id\n"));
-        Object again = s.enter(servletRequest(api, Map.of("X-User-Id", "alice")));
-        assertSame(probe, mdcOnly.task(probe), "no header configured: nothing carried");
-        PrincipalSource.exit(again);
+    void whatTheThreadCarriesWinsOverTheMdcAndTheThreadLocalUntilItIsPutBack() throws Exception {
+        PrincipalSource s = PrincipalSource.fromConfig(config("principal:\n  thread-local: " + getClass().getName() + ".USER\n"));
+        USER.set("from-thread-local");
+        try {
+            PrincipalSource.carry("alice"); // a task's principal from its submitter: read even with no header configured
+            assertEquals("alice", PrincipalSource.carried());
+            assertEquals("alice", s.current());
+            PrincipalSource.carry(null);
+            assertNull(PrincipalSource.carried());
+            assertEquals("from-thread-local", s.current());
+        } finally {
+            USER.remove();
+            PrincipalSource.carry(null);
+        }
     }
 
     @Test
