@@ -251,10 +251,11 @@ public final class Evaluator {
                     budget(t, d.reserved[k], a, d, now).release(d.reservedCents[k], now, now);
                 }
                 d.reservedCount = 0;
-                // keep the budgets not yet reserved pending, for an approval
-                System.arraycopy(d.pendingBudget, i + 1, d.pendingBudget, 0, d.pendingBudgetCount - i - 1);
-                System.arraycopy(d.pendingCents, i + 1, d.pendingCents, 0, d.pendingBudgetCount - i - 1);
-                d.pendingBudgetCount -= i + 1;
+                // every other budget stays pending, those just given back included, so that an
+                // approval (approved()) reserves each of them exactly once; r itself is matched now
+                System.arraycopy(d.pendingBudget, i + 1, d.pendingBudget, i, d.pendingBudgetCount - i - 1);
+                System.arraycopy(d.pendingCents, i + 1, d.pendingCents, i, d.pendingBudgetCount - i - 1);
+                d.pendingBudgetCount--;
                 java.util.Arrays.fill(d.pendingWindow, 0, d.pendingWindow.length, null); // approved() looks them up again
                 return;
             }

@@ -406,6 +406,9 @@ public final class Governor implements Dispatcher {
         } catch (Throwable t) {
             Log.once("evaluate:" + t.getClass().getName(), "policy evaluation failed (" + t + "); failure=" + (failClosed ? "closed blocks" : "open allows") + " such calls");
             proceed = !failClosed;
+            if (!proceed) {
+                releaseQuietly(a, d); // blocked: whatever the evaluation or an approval reserved goes back
+            }
             r.decision = proceed ? Verdict.ALLOW.label : Verdict.DENY.label;
             r.reason = "warden internal error: " + t.getClass().getName() + " (failure=" + (failClosed ? "closed" : "open") + ")";
             blockMessage = "Blocked by Warden: internal error (failure=closed)";
@@ -463,6 +466,15 @@ public final class Governor implements Dispatcher {
         return "Blocked by policy " + (primary == null ? "default" : primary.id) + ": " + res.reason();
     }
 
+    /** Gives back what a blocked call reserved, after an internal error: never throws. */
+    private void releaseQuietly(Action a, Decision d) {
+        try {
+            evaluator.release(a, d);
+        } catch (Throwable t) {
+            Log.once("release:" + t.getClass().getName(), "could not give back a blocked call's budget reservation (" + t + ")");
+        }
+    }
+
     /** The approval of a deferred escalation, asked now; the future completes on the gate's thread. Never throws. */
     public java.util.concurrent.CompletableFuture<ApprovalGate.Resolution> requestApproval(Escalation e) {
         try {
@@ -488,6 +500,9 @@ public final class Governor implements Dispatcher {
             Log.once("evaluate:" + t.getClass().getName(), "settling an approval failed (" + t + ")");
             r.decision = failClosed ? Verdict.DENY.label : Verdict.ALLOW.label;
             blockMessage = failClosed ? "Blocked by Warden: internal error (failure=closed)" : null;
+            if (failClosed) {
+                releaseQuietly(e.action, e.decision); // blocked: whatever the approval reserved goes back
+            }
         }
         if (log != null) {
             try {
@@ -511,6 +526,9 @@ public final class Governor implements Dispatcher {
         c.owner = ts;
         c.seq = e.seq;
         c.startNanos = System.nanoTime();
+        // the approval reserved the call's amount in its budgets (Evaluator.approved, once): the
+        // call holds that reservation like a synchronous one, given back if it provably had no effect
+        c.reservation = dev.warden.rules.Reservation.of(evaluator, e.action, e.decision);
         return c;
     }
 

@@ -1,9 +1,11 @@
 package dev.warden.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.acme.payments.RefundGateway;
+import dev.warden.agent.it.apps.McpAsyncClientApp;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * declared in {@code config=FILE}) with a cumulative budget of 1000 POSTs each refund to a real
  * loopback server with {@code HttpURLConnection}. The refund whose payments service refuses the
  * connection (nothing was sent) gives its reservation back, so the next refund still fits; the
- * refund that crosses the budget escalates and, refused by the approver, never runs.
+ * refund that crosses the budget escalates and, refused by the approver, never runs. The same
+ * budget on the asynchronous MCP client, whose escalations are deferred (no thread waits): an
+ * approved crossing refund counts, so the next refund escalates too; a refused one does not.
  */
 class BudgetReleaseIT {
     static final String POLICY = """
@@ -83,5 +87,54 @@ class BudgetReleaseIT {
             assertEquals("denied", crossing.approvalDecision, crossing.toString());
             assertEquals(List.of("/refunds"), payments.paths());
         }
+    }
+
+    /** The MCP async client (escalations deferred through a future) under {@code approvals=}{@code approvals}: first 600, crossing 600, next 300. */
+    AgentRun.Result asyncRefunds(Path dir, String approvals) throws Exception {
+        Path policy = Files.writeString(Files.createDirectories(dir).resolve("policy.yaml"), POLICY);
+        Path markers = Files.createDirectories(dir.resolve("markers"));
+        AgentRun run = new AgentRun()
+                .agent("policy=" + policy + ",agent=budget-async-it,evidence=" + dir.resolve("evidence") + ",approvals=" + approvals)
+                .main(McpAsyncClientApp.class, markers.toString(), ToolCallsIT.toolsClasspath(), "first=o1:600", "crossing=o2:600", "next=o3:300");
+        run.classpath = ToolCallsIT.toolsClasspath();
+        AgentRun.Result r = run.run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.value("first").startsWith("error=false issueRefund done"), r::toString);
+        return r;
+    }
+
+    @Test
+    void anApprovedDeferredEscalationCountsInTheBudgetAndARefusedOneDoesNot() throws Exception {
+        Path allowed = tmp.resolve("allow");
+        AgentRun.Result r = asyncRefunds(allowed, "allow");
+        assertTrue(r.value("crossing").startsWith("error=false issueRefund done"), r::toString);
+        assertTrue(Files.exists(allowed.resolve("markers/issueRefund-o2")), "the approved refund never ran");
+        assertTrue(r.value("next").startsWith("error=false issueRefund done"), r::toString);
+        Evidence ev = Evidence.read(allowed.resolve("evidence"));
+        List<EvidenceRecord> refunds = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, refunds.size(), ev.dump());
+        assertEquals(List.of(), refunds.get(0).rules, ev.dump());
+        for (int i = 1; i < 3; i++) {
+            // 600 + 600 crossed and was approved; it counted, so 1200 + 300 crossed again
+            EvidenceRecord d = refunds.get(i);
+            assertEquals(List.of("refund-budget"), d.rules, d.toString());
+            assertEquals("approved", d.approvalDecision, d.toString());
+            assertEquals("allow", d.decision, d.toString());
+            assertEquals("ok", ev.outcomeOf(d).outcomeStatus, ev.dump());
+        }
+
+        Path refused = tmp.resolve("deny");
+        r = asyncRefunds(refused, "deny");
+        assertTrue(r.value("crossing").startsWith("error=true Blocked by policy refund-budget: "), r::toString);
+        assertFalse(Files.exists(refused.resolve("markers/issueRefund-o2")), "the refused refund reached the server");
+        assertTrue(r.value("next").startsWith("error=false issueRefund done"), r::toString);
+        ev = Evidence.read(refused.resolve("evidence"));
+        refunds = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(3, refunds.size(), ev.dump());
+        assertEquals("deny", refunds.get(1).decision, refunds.get(1).toString());
+        assertEquals("denied", refunds.get(1).approvalDecision, refunds.get(1).toString());
+        // the refused 600 never counted: 600 + 300 fits without an escalation
+        assertEquals(List.of(), refunds.get(2).rules, ev.dump());
+        assertEquals("allow", refunds.get(2).decision, ev.dump());
     }
 }

@@ -5,6 +5,10 @@ package dev.warden.rules.match;
  * place, without building a tree or allocating. A string value with escapes is decoded into a
  * buffer owned by this slice; everything else is a window on the source text.
  *
+ * <p>Finding the same path in the same text again (a rule's match read {@code args.amount}, then
+ * its budget reads it once more) answers from the previous find without parsing, and the number
+ * of a value is parsed once.
+ *
  * <p>Not thread-safe: each evaluating thread owns its slice (it lives in the thread's
  * {@code Decision}).
  */
@@ -17,6 +21,12 @@ public final class JsonSlice implements CharSequence {
     private Type type;
     private final StringBuilder decoded = new StringBuilder(64);
     private boolean useDecoded;
+    /** The text and path of the last successful find (the slice still shows that value); null after a failed one. */
+    private String foundIn;
+    private String[] foundPath;
+    /** {@link #number()} of the current value, once parsed. */
+    private double number;
+    private boolean numberParsed;
 
     public Type type() {
         return type;
@@ -30,6 +40,11 @@ public final class JsonSlice implements CharSequence {
         if (json == null) {
             return false;
         }
+        if (json == foundIn && samePath(path, foundPath)) {
+            return true; // the slice still shows this value
+        }
+        foundIn = null;
+        foundPath = null;
         try {
             int i = skipWs(json, 0);
             for (String seg : path) {
@@ -48,23 +63,43 @@ public final class JsonSlice implements CharSequence {
                     return false;
                 }
             }
-            return value(json, i);
+            value(json, i);
+            foundIn = json;
+            foundPath = path;
+            return true;
         } catch (RuntimeException malformed) {
             return false;
         }
     }
 
+    private static boolean samePath(String[] a, String[] b) {
+        if (a == b) {
+            return true;
+        }
+        if (b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value as a number, or NaN when it is neither a number nor a string holding one. */
     public double number() {
-        if (type == Type.NUMBER || type == Type.STRING) {
-            return parseNumber(this, 0, length());
+        if (!numberParsed) {
+            number = type == Type.NUMBER || type == Type.STRING ? parseNumber(this, 0, length()) : Double.NaN;
+            numberParsed = true;
         }
-        return Double.NaN;
+        return number;
     }
 
     private boolean value(String json, int i) {
         src = json;
         useDecoded = false;
+        numberParsed = false;
         char c = json.charAt(i);
         switch (c) {
             case '"': {
@@ -193,7 +228,7 @@ public final class JsonSlice implements CharSequence {
     }
 
     private static boolean keyEquals(String s, int from, int to, String key) {
-        if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
+        if (!hasBackslash(s, from, to)) {
             return to - from == key.length() && s.regionMatches(from, key, 0, key.length());
         }
         int k = 0;
@@ -213,6 +248,16 @@ public final class JsonSlice implements CharSequence {
             }
         }
         return k == key.length();
+    }
+
+    /** True when {@code s[from, to)} holds a backslash (scans the key only, not the rest of the text). */
+    private static boolean hasBackslash(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int skipWs(String s, int i) {

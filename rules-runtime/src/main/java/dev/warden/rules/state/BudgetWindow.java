@@ -19,15 +19,20 @@ public final class BudgetWindow {
     private static final int EPOCH_BITS = 20;
     private static final long SUM_MASK = (1L << (64 - EPOCH_BITS)) - 1;
 
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final long EPOCH_MASK = (1L << EPOCH_BITS) - 1;
+
+    private final double max;
     private final long maxCents;
     private final long windowMillis;
     private final long bucketMillis;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
-    /** The bucket epoch of the last expiry scan: buckets only leave the window when the epoch moves. */
-    private volatile long scannedEpoch = Long.MIN_VALUE;
+    /** The bucket epoch of the last expiry scan ({@link #NEVER} before the first): buckets only leave the window when the epoch moves. */
+    private volatile long scannedEpoch = NEVER;
 
     public BudgetWindow(double max, long windowMillis) {
+        this.max = max;
         this.maxCents = Math.round(max * 100);
         this.windowMillis = windowMillis;
         this.bucketMillis = Math.max(1, windowMillis / BUCKETS);
@@ -45,15 +50,20 @@ public final class BudgetWindow {
         return windowMillis;
     }
 
+    /** True when this window was made for exactly this {@code max} and window (no arithmetic: the hot path's identity check). */
+    public boolean isFor(double max, long windowMillis) {
+        return this.max == max && this.windowMillis == windowMillis;
+    }
+
     /** The amount currently counted in the window. */
     public double used(long now) {
-        expire(now);
+        currentEpoch(now);
         return total.get() / 100.0;
     }
 
     /** True when reserving {@code cents} now would take the total over the max. */
     public boolean wouldExceed(long cents, long now) {
-        expire(now);
+        currentEpoch(now);
         return total.get() + cents > maxCents;
     }
 
@@ -68,14 +78,14 @@ public final class BudgetWindow {
     }
 
     private boolean reserve(long cents, long now, boolean force) {
-        expire(now);
+        long epoch = currentEpoch(now);
         while (true) {
             long t = total.get();
             if (!force && t + cents > maxCents) {
                 return false;
             }
             if (total.compareAndSet(t, t + cents)) {
-                addToBucket(cents, now);
+                addToBucket(cents, epoch);
                 return true;
             }
         }
@@ -87,10 +97,10 @@ public final class BudgetWindow {
      */
     public void release(long cents, long reservedAt, long now) {
         long epoch = epochOf(reservedAt);
-        int i = (int) (epoch % BUCKETS);
+        int i = (int) (epoch & (BUCKETS - 1));
         while (true) {
             long b = buckets.get(i);
-            if (bucketEpoch(b) != (epoch & ((1L << EPOCH_BITS) - 1)) || now - reservedAt >= windowMillis) {
+            if (bucketEpoch(b) != (epoch & EPOCH_MASK) || now - reservedAt >= windowMillis) {
                 return;
             }
             long sum = b & SUM_MASK;
@@ -111,13 +121,12 @@ public final class BudgetWindow {
     }
 
     private static long pack(long epoch, long sum) {
-        return ((epoch & ((1L << EPOCH_BITS) - 1)) << (64 - EPOCH_BITS)) | (sum & SUM_MASK);
+        return ((epoch & EPOCH_MASK) << (64 - EPOCH_BITS)) | (sum & SUM_MASK);
     }
 
-    private void addToBucket(long cents, long now) {
-        long epoch = epochOf(now);
-        int i = (int) (epoch % BUCKETS);
-        long want = epoch & ((1L << EPOCH_BITS) - 1);
+    private void addToBucket(long cents, long epoch) {
+        int i = (int) (epoch & (BUCKETS - 1));
+        long want = epoch & EPOCH_MASK;
         while (true) {
             long b = buckets.get(i);
             long sum = b & SUM_MASK;
@@ -125,6 +134,11 @@ public final class BudgetWindow {
                 if (buckets.compareAndSet(i, b, pack(epoch, sum + cents))) {
                     return;
                 }
+            } else if (sum != 0 && isFuture(bucketEpoch(b), epoch)) {
+                // a whole window newer bucket holds the slot (a reservation timed that long ago): the
+                // amount has already left the window, and must not push the newer one out
+                total.addAndGet(-cents);
+                return;
             } else if (buckets.compareAndSet(i, b, pack(epoch, cents))) {
                 // the slot held an expired bucket: its amount leaves the total
                 total.addAndGet(-sum);
@@ -133,12 +147,36 @@ public final class BudgetWindow {
         }
     }
 
-    /** Clears buckets that left the window, subtracting their sums from the total. */
-    private void expire(long now) {
-        long current = epochOf(now);
-        if (current == scannedEpoch) {
-            return;
+    /**
+     * The bucket epoch of {@code now}. Inside the period already scanned (nearly every call) a
+     * multiplication and two comparisons; the first call of a new period clears the buckets that
+     * left the window ({@link #expire}).
+     */
+    private long currentEpoch(long now) {
+        long e = scannedEpoch;
+        if (e != NEVER) {
+            long start = e * bucketMillis;
+            if (now >= start && now - start < bucketMillis) {
+                return e;
+            }
+            if (now < start) {
+                // a time before the last scan's (a decision taken earlier, approved later): nothing
+                // more left the window since that scan; its own bucket counts the amount
+                return epochOf(now);
+            }
         }
+        return expire(now);
+    }
+
+    /** True when bucket epoch {@code e} (20 bits) is later than {@code current}: that bucket is newer, never expired from here. */
+    private static boolean isFuture(long e, long current) {
+        long ahead = (e - (current & EPOCH_MASK)) & EPOCH_MASK;
+        return ahead != 0 && ahead < (1L << (EPOCH_BITS - 1));
+    }
+
+    /** Clears buckets that left the window, subtracting their sums from the total; returns the epoch of {@code now}. */
+    private long expire(long now) {
+        long current = epochOf(now);
         long span = BUCKETS - 1;
         for (int i = 0; i < BUCKETS; i++) {
             long b = buckets.get(i);
@@ -147,12 +185,13 @@ public final class BudgetWindow {
                 continue;
             }
             long e = bucketEpoch(b);
-            long age = ((current & ((1L << EPOCH_BITS) - 1)) - e) & ((1L << EPOCH_BITS) - 1);
-            if (age > span && buckets.compareAndSet(i, b, b & ~SUM_MASK)) {
+            long age = ((current & EPOCH_MASK) - e) & EPOCH_MASK;
+            if (age > span && !isFuture(e, current) && buckets.compareAndSet(i, b, b & ~SUM_MASK)) {
                 total.addAndGet(-sum);
             }
         }
         scannedEpoch = current;
+        return current;
     }
 
     /** The buckets as (epoch, cents) pairs, for persisting across a restart. */
@@ -172,7 +211,7 @@ public final class BudgetWindow {
             sum += snapshot[i] & SUM_MASK;
         }
         total.set(sum);
-        scannedEpoch = Long.MIN_VALUE;
+        scannedEpoch = NEVER;
         expire(now);
     }
 }

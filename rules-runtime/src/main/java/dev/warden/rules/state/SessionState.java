@@ -94,7 +94,7 @@ public final class SessionState {
             Object o = slotObject(slot);
             if (o instanceof BudgetWindow) {
                 BudgetWindow b = (BudgetWindow) o;
-                if (b.max() == max && b.windowMillis() == windowMillis) {
+                if (b.isFor(max, windowMillis)) {
                     return b;
                 }
             }

@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The recent sightings, in one session, of the predecessor a {@code requires} rule asks for:
  * when each happened and the values of its bound fields ({@code $args.customer}). A ring of
- * the last {@value #CAPACITY}; lock-free. Recording allocates one small object (only for calls
- * that match a predecessor); looking up allocates nothing.
+ * the last {@value #CAPACITY}; lock-free, any number of threads. Recording allocates one small
+ * object (only for calls that match a predecessor). Looking up ({@link #seenWithin}, the hot path)
+ * is lock-free and allocation-free, and reads only the slots ever written, newest first, stopping
+ * at the first match: a session that saw one predecessor costs one slot, not {@value #CAPACITY}.
  */
 public final class Sightings {
     static final int CAPACITY = 64;
@@ -19,13 +21,17 @@ public final class Sightings {
     private final AtomicInteger next = new AtomicInteger();
 
     public void record(long at, String boundKey) {
-        ring.set(Math.floorMod(next.getAndIncrement(), CAPACITY), new Sighting(at, boundKey));
+        ring.set(next.getAndIncrement() & (CAPACITY - 1), new Sighting(at, boundKey));
     }
 
     /** True when a sighting with this bound key (null: any) happened within {@code withinMillis} before {@code now}. */
     public boolean seenWithin(CharSequence boundKey, long now, long withinMillis) {
-        for (int i = 0; i < CAPACITY; i++) {
-            Sighting s = ring.get(i);
+        int issued = next.get();
+        // slots ever claimed; past CAPACITY (or once the int counter wrapped) every slot is in use
+        int n = issued >= 0 && issued < CAPACITY ? issued : CAPACITY;
+        for (int k = 1; k <= n; k++) {
+            // a slot claimed but not yet written holds null (or its previous sighting): that one is not recorded yet
+            Sighting s = ring.get((issued - k) & (CAPACITY - 1));
             if (s != null && now - s.at <= withinMillis && now >= s.at && (boundKey == null || (s.key != null && s.key.contentEquals(boundKey)))) {
                 return true;
             }

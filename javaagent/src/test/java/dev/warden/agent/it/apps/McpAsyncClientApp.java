@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * tasks, each of which must run within a second, and counts them: a loop thread parked in an
  * escalation would run none. Prints per call {@code <label>: error=<isError> <text>},
  * {@code <label> loop ticks: N} and {@code <label> took ms: M}. Arguments: the marker directory
- * and the server's class path.
+ * and the server's class path; then, optionally, the {@code issueRefund} calls to make instead of
+ * the default three, each {@code <label>=<orderId>:<amount>}.
  */
 public final class McpAsyncClientApp {
     public static void main(String[] args) throws Exception {
@@ -33,9 +34,16 @@ public final class McpAsyncClientApp {
                 .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(60)).build(); // a server JVM under the agent starts slowly on a loaded machine
         client.initialize().block();
         ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
-        call(client, loop, "big refund", "issueRefund", Map.of("orderId", "o1", "amount", 600));
-        call(client, loop, "waited refund", "issueRefund", Map.of("orderId", "o3", "amount", 50));
-        call(client, loop, "slow refund", "issueRefund", Map.of("orderId", "o2", "amount", 100, "sleepMs", 300));
+        if (args.length > 2) {
+            for (int i = 2; i < args.length; i++) {
+                String[] call = args[i].split("[=:]");
+                call(client, loop, call[0], "issueRefund", Map.of("orderId", call[1], "amount", Integer.parseInt(call[2])));
+            }
+        } else {
+            call(client, loop, "big refund", "issueRefund", Map.of("orderId", "o1", "amount", 600));
+            call(client, loop, "waited refund", "issueRefund", Map.of("orderId", "o3", "amount", 50));
+            call(client, loop, "slow refund", "issueRefund", Map.of("orderId", "o2", "amount", 100, "sleepMs", 300));
+        }
         loop.shutdown();
         client.closeGracefully().block();
         System.out.println("done: mcp-async");
