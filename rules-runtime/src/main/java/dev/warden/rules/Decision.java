@@ -30,7 +30,11 @@ public final class Decision {
 
     Rule[] pendingBudget = new Rule[2];
     long[] pendingCents = new long[2];
-    /** The budget window each pending budget was checked against, reserved in the same evaluation (one lookup). */
+    /**
+     * The budget window each pending budget was checked against, reserved in the same evaluation
+     * (one lookup). Valid only between the check and the reservation of one evaluation; entries
+     * are left behind afterwards (a store of the same window next time costs nothing).
+     */
     dev.warden.rules.state.BudgetWindow[] pendingWindow = new dev.warden.rules.state.BudgetWindow[2];
     int pendingBudgetCount;
     /** Budget reservations this decision made: released if the call provably had no effect. */
@@ -48,7 +52,11 @@ public final class Decision {
     final JsonSlice json = new JsonSlice();
 
     void begin(RuleTable t) {
-        table = t;
+        // reference stores are written only when they change: under G1 a store of a reference into
+        // an old object costs a card-marking barrier with a fence, a compare costs nothing
+        if (table != t) {
+            table = t;
+        }
         verdict = null;
         wouldDecide = null;
         defaulted = false;
@@ -112,8 +120,10 @@ public final class Decision {
             pendingCents = java.util.Arrays.copyOf(pendingCents, pendingBudgetCount * 2);
             pendingWindow = java.util.Arrays.copyOf(pendingWindow, pendingBudgetCount * 2);
         }
-        pendingWindow[pendingBudgetCount] = null;
-        pendingBudget[pendingBudgetCount] = r;
+        // pendingWindow is set by the budget check before it is read (no store here)
+        if (pendingBudget[pendingBudgetCount] != r) {
+            pendingBudget[pendingBudgetCount] = r;
+        }
         pendingCents[pendingBudgetCount++] = cents;
     }
 
@@ -122,7 +132,9 @@ public final class Decision {
             reserved = java.util.Arrays.copyOf(reserved, reservedCount * 2);
             reservedCents = java.util.Arrays.copyOf(reservedCents, reservedCount * 2);
         }
-        reserved[reservedCount] = r;
+        if (reserved[reservedCount] != r) {
+            reserved[reservedCount] = r;
+        }
         reservedCents[reservedCount++] = cents;
     }
 

@@ -152,8 +152,13 @@ public final class Evaluator {
             if (w.wouldExceed(cents, now)) {
                 d.addMatched(r);
             } else {
-                d.pendingBudget[kept] = r;
-                d.pendingWindow[kept] = w;
+                // references stored only when they change (see Decision.begin): the same rule and window as last time cost nothing
+                if (d.pendingBudget[kept] != r) {
+                    d.pendingBudget[kept] = r;
+                }
+                if (d.pendingWindow[kept] != w) {
+                    d.pendingWindow[kept] = w;
+                }
                 d.pendingCents[kept++] = cents;
             }
         }
@@ -236,8 +241,7 @@ public final class Evaluator {
         for (int i = 0; i < d.pendingBudgetCount; i++) {
             Rule r = d.pendingBudget[i];
             long cents = d.pendingCents[i];
-            BudgetWindow w = d.pendingWindow[i];
-            d.pendingWindow[i] = null;
+            BudgetWindow w = d.pendingWindow[i]; // set by checkBudgets in this evaluation
             if ((w != null ? w : budget(t, r, a, d, now)).tryReserve(cents, now)) {
                 d.addReserved(r, cents);
                 continue;

@@ -21,9 +21,10 @@ public final class JsonSlice implements CharSequence {
     private Type type;
     private final StringBuilder decoded = new StringBuilder(64);
     private boolean useDecoded;
-    /** The text and path of the last successful find (the slice still shows that value); null after a failed one. */
+    /** The text and path of the last find, and whether it succeeded (then the slice still shows that value). */
     private String foundIn;
     private String[] foundPath;
+    private boolean found;
     /** {@link #number()} of the current value, once parsed. */
     private double number;
     private boolean numberParsed;
@@ -40,11 +41,18 @@ public final class JsonSlice implements CharSequence {
         if (json == null) {
             return false;
         }
-        if (json == foundIn && samePath(path, foundPath)) {
+        if (found && json == foundIn && samePath(path, foundPath)) {
             return true; // the slice still shows this value
         }
-        foundIn = null;
-        foundPath = null;
+        found = false;
+        // references are stored only when they change: under G1 a reference store into an old
+        // object costs a card-marking barrier with a fence (this runs several times per evaluation)
+        if (foundIn != json) {
+            foundIn = json;
+        }
+        if (foundPath != path) {
+            foundPath = path;
+        }
         try {
             int i = skipWs(json, 0);
             for (String seg : path) {
@@ -64,8 +72,7 @@ public final class JsonSlice implements CharSequence {
                 }
             }
             value(json, i);
-            foundIn = json;
-            foundPath = path;
+            found = true;
             return true;
         } catch (RuntimeException malformed) {
             return false;
@@ -97,7 +104,9 @@ public final class JsonSlice implements CharSequence {
     }
 
     private boolean value(String json, int i) {
-        src = json;
+        if (src != json) {
+            src = json;
+        }
         useDecoded = false;
         numberParsed = false;
         char c = json.charAt(i);
