@@ -130,7 +130,11 @@ final class KindIndex<T extends KindIndex.Entry> {
             int id = ((Entry) o).entryId();
             if (stamps[id] != epoch) {
                 stamps[id] = epoch;
-                out[n++] = o;
+                // stored only when it changes: a reference store into the (old) scratch array costs a G1 barrier with a fence
+                if (out[n] != o) {
+                    out[n] = o;
+                }
+                n++;
             }
         }
         return n;

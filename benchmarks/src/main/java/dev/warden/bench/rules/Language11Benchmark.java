@@ -29,14 +29,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code budget}) or per agent ({@code budgetAgent}); {@code predecessor} adds a
  * {@code requires} rule whose predecessor ({@code verifyIdentity} of the same customer, bound
  * with {@code $args.customer}) was seen in the session. Each variant is measured against the same
- * baseline; the difference is the check's cost.
+ * baseline; the difference is the check's cost. Three forks, so that the sampled medians of one
+ * run are stable on a shared machine (benchmarks/RESULTS.md, "Language 1.1 checks").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 public class Language11Benchmark {
     static final String BASE = """
             version: 1.1

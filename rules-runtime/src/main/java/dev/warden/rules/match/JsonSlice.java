@@ -15,22 +15,39 @@ package dev.warden.rules.match;
 public final class JsonSlice implements CharSequence {
     public enum Type { STRING, NUMBER, TRUE, FALSE, NULL, OBJECT, ARRAY }
 
+    /** The text of the current value; set on every find (stored only when it changes). */
     private String src;
     private int start;
     private int end;
-    private Type type;
+    private static final Type[] TYPES = Type.values();
+    private static final int T_STRING = Type.STRING.ordinal();
+    private static final int T_NUMBER = Type.NUMBER.ordinal();
+    private static final int T_TRUE = Type.TRUE.ordinal();
+    private static final int T_FALSE = Type.FALSE.ordinal();
+    private static final int T_NULL = Type.NULL.ordinal();
+    private static final int T_OBJECT = Type.OBJECT.ordinal();
+    private static final int T_ARRAY = Type.ARRAY.ordinal();
+    /** The value's {@link Type}, as its ordinal: a primitive store (no GC barrier) on every find. */
+    private int type;
     private final StringBuilder decoded = new StringBuilder(64);
     private boolean useDecoded;
-    /** The text and path of the last find, and whether it succeeded (then the slice still shows that value). */
-    private String foundIn;
-    private String[] foundPath;
+    /**
+     * The paths this slice was asked for, by identity (they are a policy's long-lived arrays), and
+     * which of them the last find was for: the memo stores an index, not a reference, so that
+     * alternating between two paths stores no reference (a reference store into an old object
+     * costs a G1 card-marking barrier with a fence). Whether the last find succeeded: then the
+     * slice still shows that value of {@link #src}.
+     */
+    private final String[][] paths = new String[4][];
+    private int nextPath;
+    private int foundPath = -1;
     private boolean found;
     /** {@link #number()} of the current value, once parsed. */
     private double number;
     private boolean numberParsed;
 
     public Type type() {
-        return type;
+        return TYPES[type];
     }
 
     /**
@@ -41,18 +58,12 @@ public final class JsonSlice implements CharSequence {
         if (json == null) {
             return false;
         }
-        if (found && json == foundIn && samePath(path, foundPath)) {
+        int p = pathIndex(path);
+        if (found && json == src && p == foundPath) {
             return true; // the slice still shows this value
         }
         found = false;
-        // references are stored only when they change: under G1 a reference store into an old
-        // object costs a card-marking barrier with a fence (this runs several times per evaluation)
-        if (foundIn != json) {
-            foundIn = json;
-        }
-        if (foundPath != path) {
-            foundPath = path;
-        }
+        foundPath = p;
         try {
             int i = skipWs(json, 0);
             for (String seg : path) {
@@ -80,10 +91,7 @@ public final class JsonSlice implements CharSequence {
     }
 
     private static boolean samePath(String[] a, String[] b) {
-        if (a == b) {
-            return true;
-        }
-        if (b == null || a.length != b.length) {
+        if (a == null || a.length != b.length) {
             return false;
         }
         for (int i = 0; i < a.length; i++) {
@@ -94,10 +102,33 @@ public final class JsonSlice implements CharSequence {
         return true;
     }
 
+    /** The index of {@code path} (by identity) in {@link #paths}, entered (replacing the oldest) when absent. */
+    private int pathIndex(String[] path) {
+        String[][] known = paths;
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] == path) {
+                return i;
+            }
+        }
+        // an equal path in another array (a rule's match and its budget both read args.amount) shares the index
+        for (int i = 0; i < known.length; i++) {
+            if (samePath(known[i], path)) {
+                return i;
+            }
+        }
+        int i = nextPath;
+        nextPath = (i + 1) & (known.length - 1);
+        known[i] = path;
+        if (foundPath == i) {
+            found = false; // the slot's previous path is no longer the one the slice shows
+        }
+        return i;
+    }
+
     /** The value as a number, or NaN when it is neither a number nor a string holding one. */
     public double number() {
         if (!numberParsed) {
-            number = type == Type.NUMBER || type == Type.STRING ? parseNumber(this, 0, length()) : Double.NaN;
+            number = type == T_NUMBER || type == T_STRING ? parseNumber(this, 0, length()) : Double.NaN;
             numberParsed = true;
         }
         return number;
@@ -126,7 +157,7 @@ public final class JsonSlice implements CharSequence {
                         j++;
                     }
                 }
-                type = Type.STRING;
+                type = T_STRING;
                 start = i + 1;
                 end = j;
                 if (escaped) {
@@ -135,32 +166,32 @@ public final class JsonSlice implements CharSequence {
                 return true;
             }
             case '{':
-                type = Type.OBJECT;
+                type = T_OBJECT;
                 start = i;
                 end = skipValue(json, i);
                 return true;
             case '[':
-                type = Type.ARRAY;
+                type = T_ARRAY;
                 start = i;
                 end = skipValue(json, i);
                 return true;
             case 't':
-                type = Type.TRUE;
+                type = T_TRUE;
                 start = i;
                 end = i + 4;
                 return true;
             case 'f':
-                type = Type.FALSE;
+                type = T_FALSE;
                 start = i;
                 end = i + 5;
                 return true;
             case 'n':
-                type = Type.NULL;
+                type = T_NULL;
                 start = i;
                 end = i + 4;
                 return true;
             default:
-                type = Type.NUMBER;
+                type = T_NUMBER;
                 start = i;
                 end = skipValue(json, i);
                 return true;
@@ -197,8 +228,17 @@ public final class JsonSlice implements CharSequence {
         i = skipWs(s, i + 1);
         while (i < s.length() && s.charAt(i) != '}') {
             int keyStart = i + 1;
-            int keyEnd = skipString(s, i) - 1;
-            boolean same = keyEquals(s, keyStart, keyEnd, key);
+            int end = skipKey(s, i);
+            int keyEnd;
+            boolean same;
+            if (end > 0) {
+                // no escape in this key (the common case): its raw text is the key
+                keyEnd = end - 1;
+                same = keyEnd - keyStart == key.length() && s.regionMatches(keyStart, key, 0, key.length());
+            } else {
+                keyEnd = ~end - 1;
+                same = keyEquals(s, keyStart, keyEnd, key);
+            }
             i = skipWs(s, keyEnd + 1);
             i = skipWs(s, i + 1); // ':'
             if (same) {
@@ -237,9 +277,7 @@ public final class JsonSlice implements CharSequence {
     }
 
     private static boolean keyEquals(String s, int from, int to, String key) {
-        if (!hasBackslash(s, from, to)) {
-            return to - from == key.length() && s.regionMatches(from, key, 0, key.length());
-        }
+        // only called for a key holding an escape: decode while comparing
         int k = 0;
         for (int i = from; i < to; i++, k++) {
             char c = s.charAt(i);
@@ -259,16 +297,6 @@ public final class JsonSlice implements CharSequence {
         return k == key.length();
     }
 
-    /** True when {@code s[from, to)} holds a backslash (scans the key only, not the rest of the text). */
-    private static boolean hasBackslash(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) == '\\') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static int skipWs(String s, int i) {
         while (i < s.length()) {
             char c = s.charAt(i);
@@ -278,6 +306,24 @@ public final class JsonSlice implements CharSequence {
             i++;
         }
         return i;
+    }
+
+    /** Index just past the string starting at {@code i} (a quote); its complement ({@code ~index}, negative) when the string holds an escape. */
+    private static int skipKey(String s, int i) {
+        int j = i + 1;
+        boolean escaped = false;
+        while (true) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                return escaped ? ~(j + 1) : j + 1;
+            }
+            if (c == '\\') {
+                escaped = true;
+                j += 2;
+            } else {
+                j++;
+            }
+        }
     }
 
     /** Index just past the string starting at {@code i} (which is a quote). */
@@ -404,6 +450,23 @@ public final class JsonSlice implements CharSequence {
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+    }
+
+    /** True when the value's text equals {@code other} (a string value compares decoded); no allocation. */
+    public boolean contentEquals(String other) {
+        if (useDecoded) {
+            int n = decoded.length();
+            if (n != other.length()) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (decoded.charAt(i) != other.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return end - start == other.length() && src.regionMatches(start, other, 0, end - start);
     }
 
     @Override

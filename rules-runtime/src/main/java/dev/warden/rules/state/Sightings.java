@@ -1,5 +1,6 @@
 package dev.warden.rules.state;
 
+import dev.warden.rules.match.JsonSlice;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -32,10 +33,15 @@ public final class Sightings {
         for (int k = 1; k <= n; k++) {
             // a slot claimed but not yet written holds null (or its previous sighting): that one is not recorded yet
             Sighting s = ring.get((issued - k) & (CAPACITY - 1));
-            if (s != null && now - s.at <= withinMillis && now >= s.at && (boundKey == null || (s.key != null && s.key.contentEquals(boundKey)))) {
+            if (s != null && now - s.at <= withinMillis && now >= s.at && (boundKey == null || (s.key != null && sameKey(s.key, boundKey)))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The bound value read in place from the arguments compares against the recorded one without going through CharSequence. */
+    private static boolean sameKey(String recorded, CharSequence bound) {
+        return bound instanceof JsonSlice ? ((JsonSlice) bound).contentEquals(recorded) : recorded.contentEquals(bound);
     }
 }
