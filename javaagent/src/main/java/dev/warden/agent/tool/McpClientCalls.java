@@ -50,6 +50,9 @@ final class McpClientCalls {
             return null;
         }
         ThreadState ts = Governor.state();
+        if (ToolGovernor.nestedMcpCall(ts, request)) {
+            return null; // a Spring AI MCP callback's own client call: that callback's decision governs it
+        }
         CallContext caller = ts.session != null
                 ? new CallContext(ts.session, ts.sessionSource, ts.parent)
                 : new CallContext(Mcp.clientSession(client), Mcp.SESSION_SOURCE, ts.parent);

@@ -24,6 +24,9 @@ import dev.warden.rules.evidence.EvidenceRecord;
  * result carrying {@code Blocked by policy <rule>: <reason>} so the model sees the refusal and the
  * tool body never runs. While an allowed tool runs, the thread's session is the tool's and its
  * {@code parent} is the tool's name, so the HTTP, SQL and process actions inside carry both.
+ * One user-level call is one decision: the {@code @Tool} method a framework invokes for the call it
+ * governed, and the MCP client call a Spring AI MCP tool callback makes for it
+ * ({@link #nestedMcpCall}), are recognised and not governed again.
  *
  * <p>Framework scopes: a LangChain4j AI-service invocation sets the session from its chat memory
  * id ({@code session_source: langchain4j-memory-id}); a model client's own request sets
@@ -59,6 +62,8 @@ public final class ToolGovernor implements ToolDispatcher {
         String name;
         /** A framework call whose annotated method has been entered (that entry was not governed again). */
         boolean claimed;
+        /** The hooked framework object (a Spring AI {@code ToolCallback}): what a nested MCP client call is matched against. */
+        Object callback;
 
         Token(ThreadState ts) {
             this.ts = ts;
@@ -166,6 +171,7 @@ public final class ToolGovernor implements ToolDispatcher {
             token.call = (Call) decided;
             token.framework = framework;
             token.name = name;
+            token.callback = a;
             if (framework == Bridge.TOOL_LANGCHAIN4J || framework == Bridge.TOOL_SPRING_AI) {
                 ts.toolCall = token; // the annotated method the framework invokes next is this call
             }
@@ -195,6 +201,35 @@ public final class ToolGovernor implements ToolDispatcher {
             }
             return null;
         }
+    }
+
+    /**
+     * True when an MCP client's {@code callTool(request)} on this thread is the call a Spring AI
+     * MCP tool callback ({@code SyncMcpToolCallback}/{@code AsyncMcpToolCallback}) governed just
+     * before: the innermost governed framework call on this thread is such a callback, still
+     * unclaimed, and the request names the callback's MCP tool ({@code getOriginalToolName()}, the
+     * name before Spring AI's optional prefix). It is then claimed, so the callback's one call is
+     * one evaluation and one decision (framework {@code spring-ai}) and the client's call goes
+     * ahead ungoverned. Recognised where the client is called, on the callback's thread: the
+     * {@code Mono} may be subscribed on a Reactor thread, but that call was already decided. Any
+     * other MCP call (a second one, another tool, one made from a {@code @Tool} method's body) is
+     * its own call and governed as such.
+     */
+    static boolean nestedMcpCall(ThreadState ts, Object request) {
+        Object outer = ts.toolCall;
+        if (!(outer instanceof Token)) {
+            return false;
+        }
+        Token t = (Token) outer;
+        if (t.claimed || t.framework != Bridge.TOOL_SPRING_AI) {
+            return false;
+        }
+        String tool = SpringAi.mcpToolName(t.callback);
+        if (tool == null || !tool.equals(Mcp.name(request))) {
+            return false;
+        }
+        t.claimed = true;
+        return true;
     }
 
     /** Fills the thread's action and decision record for a tool call (the caller then asks the governor to decide). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.agent.it.apps.McpClientApp;
+import dev.warden.agent.it.apps.SpringMcpToolApp;
 import dev.warden.agent.it.apps.SpringToolApp;
 import dev.warden.agent.it.apps.ToolApp;
 import dev.warden.examples.mockmodel.RecordedToolResult;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +91,7 @@ class ToolCallsIT {
      * agent with {@code policyText}, against a mock model playing {@code script}; {@code java}
      * null runs the build's JDK. Asserts the application exited normally.
      */
-    Run run(Class<?> app, String policyText, Script script, String session, String agentArgs, Path java) throws Exception {
+    Run run(Class<?> app, String policyText, Script script, String session, String agentArgs, Path java, String... appArgs) throws Exception {
         String name = app.getSimpleName() + "-" + Math.abs(System.nanoTime() % 100000);
         Path policy = Files.writeString(tmp.resolve(name + ".yaml"), policyText);
         Path evidence = tmp.resolve("evidence-" + name);
@@ -97,7 +99,7 @@ class ToolCallsIT {
         try (ScriptedModelServer model = ScriptedModelServer.start(script)) {
             AgentRun run = new AgentRun()
                     .agent("policy=" + policy + ",agent=tools-it,evidence=" + evidence + (agentArgs.isEmpty() ? "" : "," + agentArgs))
-                    .main(app, model.baseUrl(), session);
+                    .main(app, Stream.concat(Stream.of(model.baseUrl(), session), Stream.of(appArgs)).toArray(String[]::new));
             run.classpath = toolsClasspath();
             if (java != null) {
                 run.java = java;
@@ -250,6 +252,69 @@ class ToolCallsIT {
         assertToolSessions(ev, 3, "conversation-7", "spring-ai-conversation-id", "spring-ai");
         assertEquals("denied", ev.decisions(d -> "issueRefund".equals(d.target) && !d.rules.isEmpty()).get(0).approvalDecision, ev.dump());
         assertModelTrafficAllowed(ev, 2, "conversation-7");
+    }
+
+    /**
+     * Spring AI's MCP tool callbacks ({@code SyncMcpToolCallback} over the sync client,
+     * {@code AsyncMcpToolCallback} over the async one, whose {@code Mono} Reactor may subscribe
+     * elsewhere) in front of a real MCP server over stdio: the callback's call and the MCP client
+     * call it makes are one user-level tool call, so exactly one decision (framework
+     * {@code spring-ai}) and one outcome; a denied or escalated-and-refused callback call still never
+     * reaches the server. An MCP call made from a {@code @Tool} method's body is its own call:
+     * a {@code spring-ai} decision for the method and an {@code mcp} one for the call it makes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sync", "async"})
+    void springAiMcpCallbacksAreOneDecisionPerCall(String client) throws Exception {
+        Path markers = Files.createDirectories(tmp.resolve("markers-" + client));
+        Script script = Script.builder()
+                .toolCalls(call("issueRefund", "{\"orderId\":\"o1\",\"amount\":600}"), call("issueRefund", "{\"orderId\":\"o2\",\"amount\":100}"),
+                        call("deleteAccount", "{\"id\":\"c1\"}"))
+                .toolCalls(call("forwardRefund", "{\"orderId\":\"o4\",\"amount\":50}"))
+                .text("done")
+                .build();
+        Run run = run(SpringMcpToolApp.class, POLICY, script, "conversation-9", "approvals=deny", null, markers.toString(), toolsClasspath(), client);
+        AgentRun.Result r = run.result();
+        assertEquals("done", r.value("answer"), r::toString);
+        String callbackType = "sync".equals(client) ? "SyncMcpToolCallback" : "AsyncMcpToolCallback";
+        assertTrue(r.stdout().contains("callback: " + callbackType + " issueRefund"), r::toString);
+
+        // what the server ran and what the model saw
+        assertFalse(Files.exists(markers.resolve("issueRefund-o1")), "the refused refund reached the server");
+        assertTrue(Files.exists(markers.resolve("issueRefund-o2")), "the allowed refund never ran");
+        assertFalse(Files.exists(markers.resolve("deleteAccount-c1")), "the denied deletion reached the server");
+        assertTrue(Files.exists(markers.resolve("issueRefund-o4")), "the forwarded refund never ran");
+        assertTrue(run.toolResult("issueRefund", "o1").contains("Blocked by policy big-refunds-need-approval: "), run.model().toolResults()::toString);
+        assertTrue(run.toolResult("issueRefund", "o2").contains("issueRefund done"), run.model().toolResults()::toString);
+        assertTrue(run.toolResult("deleteAccount", "c1").contains("Blocked by policy no-account-deletion: "), run.model().toolResults()::toString);
+
+        Evidence ev = run.evidence();
+        List<EvidenceRecord> tools = ev.decisions(d -> "tool".equals(d.kind));
+        assertEquals(5, tools.size(), ev.dump());
+        // the callback calls: one decision each, framework spring-ai, none recorded again by the MCP client hook
+        List<EvidenceRecord> refunds = ev.decisions(d -> "tool".equals(d.kind) && "issueRefund".equals(d.target) && !"forwardRefund".equals(d.parent));
+        assertEquals(2, refunds.size(), ev.dump());
+        refunds.forEach(d -> assertEquals("spring-ai", d.attributes.get("framework"), d.toString()));
+        EvidenceRecord refused = refunds.stream().filter(d -> d.rules.contains("big-refunds-need-approval")).findFirst().orElseThrow(() -> new AssertionError(ev.dump()));
+        assertEquals("deny", refused.decision, refused.toString());
+        assertEquals("denied", refused.approvalDecision, refused.toString());
+        assertEquals(null, ev.outcomeOf(refused), "a refused tool call has no outcome");
+        EvidenceRecord allowed = refunds.stream().filter(d -> d.rules.isEmpty()).findFirst().orElseThrow(() -> new AssertionError(ev.dump()));
+        assertEquals("allow", allowed.decision, allowed.toString());
+        assertEquals("conversation-9", allowed.session, allowed.toString());
+        assertEquals("ok", ev.outcomeOf(allowed).outcomeStatus, ev.dump());
+        EvidenceRecord deletion = ev.decisions(d -> "deleteAccount".equals(d.target)).get(0);
+        assertEquals("spring-ai", deletion.attributes.get("framework"), deletion.toString());
+        assertEquals("deny", deletion.decision, deletion.toString());
+        // the @Tool method and the MCP call its body made: two calls, two decisions
+        EvidenceRecord forward = ev.decisions(d -> "forwardRefund".equals(d.target)).get(0);
+        assertEquals("spring-ai", forward.attributes.get("framework"), forward.toString());
+        List<EvidenceRecord> inner = ev.decisions(d -> "tool".equals(d.kind) && "forwardRefund".equals(d.parent));
+        assertEquals(1, inner.size(), ev.dump());
+        assertEquals("issueRefund", inner.get(0).target, ev.dump());
+        assertEquals("mcp", inner.get(0).attributes.get("framework"), ev.dump());
+        assertEquals("allow", inner.get(0).decision, ev.dump());
+        assertEquals("conversation-9", inner.get(0).session, ev.dump());
     }
 
     /**
