@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * by the operator; rotating it is replacing the file. The key id (first 8 hex digits of the
  * key's SHA-256) is part of every digest: {@code hmac-sha256:<keyid>:<hex>}.
  *
- * <p>Immutable and shared; {@link #newMac()} gives each thread its own {@link Mac}.
+ * <p>Immutable and shared; {@link #newMac()} gives each thread its own {@link Mac}, and a
+ * {@link KeyedDigest} per thread digests tool arguments on the hot path (same values, no garbage).
  */
 public final class EvidenceKey {
     public static final String FILE = ".warden-key";
@@ -67,6 +68,11 @@ public final class EvidenceKey {
 
     public String id() {
         return id;
+    }
+
+    /** The key's bytes (not copied: {@link KeyedDigest} only reads them). */
+    byte[] bytes() {
+        return key;
     }
 
     public Mac newMac() {

@@ -329,6 +329,12 @@ public final class Governor implements Dispatcher {
     public static final int DEFER_ESCALATION = 1;
     /** {@link #decide} flag: a blocked call returns its block message (a {@code String}) instead of an exception nobody throws. */
     public static final int BLOCK_MESSAGE = 2;
+    /**
+     * {@link #decide} flag: the call's outcome is recorded on this thread before the frame that
+     * asked returns (a tool call's exit), so unless it reserved budget (its nested calls keep a
+     * reference to it) its {@link Call} is the thread's reusable one, as for framed calls.
+     */
+    public static final int POOLED_CALL = 4;
 
     /**
      * {@link #decide} with {@code flags}: with {@link #DEFER_ESCALATION} an escalated action returns
@@ -436,7 +442,8 @@ public final class Governor implements Dispatcher {
         if (!proceed) {
             return (flags & BLOCK_MESSAGE) != 0 ? blockMessage : blocked(family, blockMessage, r.instance == null ? null : r.instance + "-" + seq);
         }
-        Call c = framed ? ts.pooledCall(family) : new Call(family, false);
+        dev.warden.rules.Reservation res = dev.warden.rules.Reservation.of(evaluator, a, d);
+        Call c = framed || ((flags & POOLED_CALL) != 0 && res == null) ? ts.pooledCall(family) : new Call(family, false);
         c.active = true;
         c.owner = ts;
         c.framed = framed;
@@ -446,7 +453,7 @@ public final class Governor implements Dispatcher {
         c.seq = seq;
         c.startNanos = System.nanoTime();
         c.kindOfCall = 0;
-        trackBudget(ts, c, ctx, d, a);
+        trackBudget(ts, c, ctx, res);
         return c;
     }
 
@@ -539,7 +546,7 @@ public final class Governor implements Dispatcher {
      * the thread's in-progress budgeted call, whose reservation is given back when it fails and
      * every governed call it made provably had no effect. Allocation only for calls that reserved.
      */
-    private void trackBudget(ThreadState ts, Call c, CallContext ctx, Decision d, Action a) {
+    private void trackBudget(ThreadState ts, Call c, CallContext ctx, dev.warden.rules.Reservation res) {
         Call parent = ctx == null ? ts.budgeted : null;
         if (parent != null && !parent.active) {
             ts.budgeted = parent = null; // finished elsewhere without restoring: forget it
@@ -549,7 +556,6 @@ public final class Governor implements Dispatcher {
             Call.NESTED_CALLS.incrementAndGet(parent);
             Call.NESTED_EFFECTS.incrementAndGet(parent);
         }
-        dev.warden.rules.Reservation res = dev.warden.rules.Reservation.of(evaluator, a, d);
         c.reservation = res;
         c.outerBudgeted = null;
         if (res != null) {

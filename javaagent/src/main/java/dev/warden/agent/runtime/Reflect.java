@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Reflect {
     private static final Object MISSING = new Object();
+    /** The arguments of a no-argument call: {@code invoke(target)} would allocate an empty varargs array per call. */
+    private static final Object[] NO_ARGS = {};
     private static final ClassValue<ConcurrentHashMap<String, Object>> MEMBERS = new ClassValue<>() {
         @Override
         protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
@@ -39,7 +41,7 @@ public final class Reflect {
             throw new NoSuchMethodException(type.getName() + "." + name + "()");
         }
         try {
-            return ((Method) m).invoke(target);
+            return ((Method) m).invoke(target, NO_ARGS);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException) {

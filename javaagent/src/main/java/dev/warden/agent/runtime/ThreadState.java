@@ -28,7 +28,8 @@ public final class ThreadState {
     /** Slots a hook family keeps per-thread caches in (see {@link #scratch(int)}). */
     public static final int SCRATCH_HTTP = 0;
     public static final int SCRATCH_SQL = 1;
-    private final Object[] scratch = new Object[2];
+    public static final int SCRATCH_TOOL = 2;
+    private final Object[] scratch = new Object[3];
 
     EvidenceLog.Appender appender;
     EvidenceLog appenderLog;

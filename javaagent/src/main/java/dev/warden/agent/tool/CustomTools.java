@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.agent.instrument.Hook;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -54,11 +55,21 @@ public final class CustomTools {
         return out;
     }
 
-    /** The tool name from the advice's constant ({@code name\0params}). */
+    /** Tool names by advice constant: one entry per woven method, so a call looks its name up instead of cutting a new string. */
+    private static final ConcurrentHashMap<String, String> NAMES = new ConcurrentHashMap<>();
+
+    /** The tool name from the advice's constant ({@code name\0params}); allocation-free once per constant. */
     static String name(Object spec) {
         String s = String.valueOf(spec);
-        int z = s.indexOf('\0');
-        return z < 0 ? s : s.substring(0, z);
+        String name = NAMES.get(s);
+        if (name == null) {
+            int z = s.indexOf('\0');
+            name = z < 0 ? s : s.substring(0, z);
+            if (NAMES.size() < 4096) {
+                NAMES.putIfAbsent(s, name);
+            }
+        }
+        return name;
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.warden.agent.tool;
 import dev.warden.agent.bootstrap.Bridge;
 import dev.warden.agent.bootstrap.ToolDispatcher;
 import dev.warden.agent.approval.Escalation;
+import dev.warden.agent.evidence.EvidenceKey;
+import dev.warden.agent.evidence.KeyedDigest;
 import dev.warden.agent.runtime.Call;
 import dev.warden.agent.runtime.CallContext;
 import dev.warden.agent.runtime.Family;
@@ -32,7 +34,12 @@ import dev.warden.rules.evidence.EvidenceRecord;
  * id ({@code session_source: langchain4j-memory-id}); a model client's own request sets
  * {@code parent: model}. Tokens restore the previous context at exit, so scopes nest.
  *
- * <p>Any application thread; the hot path allocates only the token of an allowed call.
+ * <p>Any application thread. Hot path (a framework tool call, allowed or denied), allocation-free
+ * here: the thread's reusable {@link Token} (a call nested in an open call gets its own), its
+ * reusable {@code Call} ({@code Governor.POOLED_CALL}; one with a budget reservation gets its own)
+ * and its {@link KeyedDigest}. Still allocated per call: the arguments digest's string (128 B: the
+ * record's field is a {@code String}), a denial's refusal text, and what a framework's own
+ * accessors return (LangChain4j's arguments, MCP's argument map written as JSON).
  */
 public final class ToolGovernor implements ToolDispatcher {
     public static final String MODEL = "model";
@@ -47,13 +54,19 @@ public final class ToolGovernor implements ToolDispatcher {
         this.mcpClient = new McpClientCalls(this, governor);
     }
 
-    /** What a tool call or scope restores when it ends. Confined to the call's thread. */
+    /**
+     * What a tool call or scope restores when it ends. Confined to the call's thread. A thread's
+     * tool calls reuse one instance ({@link PerThread#token}) while it is free; a call nested in a
+     * call still open gets its own.
+     */
     static final class Token {
         final ThreadState ts;
-        final String session;
-        final String sessionSource;
-        final String parent;
-        final Object outerToolCall;
+        String session;
+        String sessionSource;
+        String parent;
+        Object outerToolCall;
+        /** The thread's reusable token is handed out (set until {@link #restore}). */
+        boolean inUse;
         Call call;
         int framework;
         /** The rebuilt first argument after an {@code action: modify}, or null. */
@@ -67,17 +80,73 @@ public final class ToolGovernor implements ToolDispatcher {
 
         Token(ThreadState ts) {
             this.ts = ts;
-            this.session = ts.session;
-            this.sessionSource = ts.sessionSource;
-            this.parent = ts.parent;
-            this.outerToolCall = ts.toolCall;
+            open();
         }
 
+        /** Saves the thread's context (to be restored) and clears what the previous call left. */
+        Token open() {
+            ThreadState t = ts;
+            session = t.session;
+            sessionSource = t.sessionSource;
+            parent = t.parent;
+            outerToolCall = t.toolCall;
+            inUse = true;
+            call = null;
+            framework = 0;
+            replacement = null;
+            name = null;
+            claimed = false;
+            callback = null;
+            return this;
+        }
+
+        /** Frees the token of a call that changed nothing on the thread (not governed here); returns {@code answer}. */
+        Object free(Object answer) {
+            inUse = false;
+            return answer;
+        }
+
+        /** Puts the saved context back; the token is free again (called once per call that changed the context, on every path). */
         void restore() {
             ts.session = session;
             ts.sessionSource = sessionSource;
             ts.parent = parent;
             ts.toolCall = outerToolCall;
+            inUse = false;
+        }
+    }
+
+    /** A thread's reusable tool-call objects, kept in its {@code ThreadState} (slot {@code SCRATCH_TOOL}). Confined to that thread. */
+    static final class PerThread {
+        final Token token;
+        /** The arguments digest of this thread, for {@link #digest}'s key; null before the first digest. */
+        KeyedDigest digest;
+
+        PerThread(ThreadState ts) {
+            token = new Token(ts);
+            token.inUse = false;
+        }
+
+        static PerThread of(ThreadState ts) {
+            Object p = ts.scratch(ThreadState.SCRATCH_TOOL);
+            if (p == null) {
+                p = new PerThread(ts);
+                ts.scratch(ThreadState.SCRATCH_TOOL, p);
+            }
+            return (PerThread) p;
+        }
+
+        /** The thread's token when it is free, else a new one (a tool call inside a tool call). */
+        Token token() {
+            return token.inUse ? new Token(token.ts) : token.open();
+        }
+
+        KeyedDigest digest(EvidenceKey key) {
+            KeyedDigest d = digest;
+            if (d == null || d.key() != key) {
+                digest = d = new KeyedDigest(key);
+            }
+            return d;
         }
     }
 
@@ -87,7 +156,8 @@ public final class ToolGovernor implements ToolDispatcher {
         if (ts.internal) {
             return null;
         }
-        Token token = new Token(ts);
+        PerThread own = PerThread.of(ts);
+        Token token = own.token();
         try {
             String name;
             String args;
@@ -106,19 +176,20 @@ public final class ToolGovernor implements ToolDispatcher {
                 }
                 case Bridge.TOOL_SPRING_AI: {
                     if (ts.inside(Family.TOOL)) {
-                        return null; // a wrapper (AugmentedToolCallback ...) delegating to a governed callback
+                        return token.free(null); // a wrapper (AugmentedToolCallback ...) delegating to a governed callback
                     }
                     name = SpringAi.name(a);
-                    args = b == null || b.toString().isBlank() ? "{}" : b.toString();
+                    String input = b == null ? null : b.toString();
+                    args = input == null || input.isBlank() ? "{}" : input;
                     frameworkName = "spring-ai";
                     break;
                 }
                 case Bridge.TOOL_MCP_CLIENT:
                     // answered at once with a Mono governed at subscription (escalations wait through a future, not a thread)
-                    return mcpClient.callTool(a, b);
+                    return token.free(mcpClient.callTool(a, b));
                 case Bridge.TOOL_MCP_SERVER: {
                     if (ts.inside(Family.TOOL)) {
-                        return null; // a wrapper around a governed handler (structured output)
+                        return token.free(null); // a wrapper around a governed handler (structured output)
                     }
                     name = Mcp.name(b);
                     args = Mcp.arguments(b);
@@ -141,20 +212,22 @@ public final class ToolGovernor implements ToolDispatcher {
                     if (outer instanceof Token && !((Token) outer).claimed && name.equals(((Token) outer).name)) {
                         // the framework's own invocation of the tool it just governed: one call, one evaluation
                         ((Token) outer).claimed = true;
-                        return null;
+                        return token.free(null);
                     }
                     args = CustomTools.arguments(c, b, ts.text);
                     frameworkName = "annotated";
                     break;
                 }
                 default:
-                    return null;
+                    return token.free(null);
             }
-            describe(ts, name, frameworkName, args);
+            describe(ts, own, name, frameworkName, args);
             boolean throwsBlock = framework == Bridge.TOOL_CUSTOM || framework == Bridge.TOOL_ANNOTATED;
             // framework call sites answer an error result: only the block message is needed, no exception is built
             // an MCP server's handler answers a Mono: its escalation waits through a future, not on the transport's thread
-            int flags = (throwsBlock ? 0 : Governor.BLOCK_MESSAGE) | (framework == Bridge.TOOL_MCP_SERVER && c != null ? Governor.DEFER_ESCALATION : 0);
+            // the outcome is recorded at this method's exit, on this thread: the thread's reusable Call serves it
+            int flags = (throwsBlock ? 0 : Governor.BLOCK_MESSAGE) | (framework == Bridge.TOOL_MCP_SERVER && c != null ? Governor.DEFER_ESCALATION : 0)
+                    | Governor.POOLED_CALL;
             Object decided = governor.decide(ts, Family.TOOL, null, false, flags);
             if (decided instanceof Escalation) {
                 CallContext context = new CallContext(ts.session, ts.sessionSource, name);
@@ -232,18 +305,26 @@ public final class ToolGovernor implements ToolDispatcher {
         return true;
     }
 
-    /** Fills the thread's action and decision record for a tool call (the caller then asks the governor to decide). */
+    /**
+     * Fills the thread's action and decision record for a tool call (the caller then asks the
+     * governor to decide). The arguments' keyed digest is taken here, on the calling thread (clear
+     * arguments never reach the evidence ring), by the thread's {@link KeyedDigest}: allocation-free
+     * but for the digest string.
+     */
     void describe(ThreadState ts, String name, String frameworkName, String args) {
+        describe(ts, PerThread.of(ts), name, frameworkName, args);
+    }
+
+    private void describe(ThreadState ts, PerThread own, String name, String frameworkName, String args) {
         Governor.begin(ts);
         ts.action.kind(Kind.TOOL).tool(name).framework(frameworkName).args(args);
         EvidenceRecord r = ts.record;
         r.target = name;
         r.attributes.put("tool", name);
         r.attributes.put("framework", frameworkName);
-        if (governor.key() != null && args != null) {
-            String[] values = ts.strings(1);
-            values[0] = args;
-            r.argsDigest = governor.key().digest(ts.mac(governor.key()), values, 1);
+        EvidenceKey key = governor.key();
+        if (key != null && args != null) {
+            r.argsDigest = own.digest(key).digest(args);
         }
     }
 
