@@ -33,9 +33,9 @@ public interface ToolDispatcher {
     /** The scope whose {@code token} it is ended on this thread. */
     void scopeExit(Object token);
 
-    // ---- session propagation (dev.warden.agent.session) ----
+    // ---- session and principal propagation (dev.warden.agent.session) ----
 
-    /** The calling thread's session context to hand to another thread, or null when it has none. */
+    /** The calling thread's context (session, parent, principal) to hand to another thread, or null when it has none of them. */
     Object capture();
 
     /** Applies a captured context to the calling thread; returns what {@link #restore} puts back. */

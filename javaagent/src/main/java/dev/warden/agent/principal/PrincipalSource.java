@@ -1,6 +1,8 @@
 package dev.warden.agent.principal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.agent.runtime.Governor;
+import dev.warden.agent.runtime.ThreadState;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -37,15 +39,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * submission and runs with it ({@link #carry}); JDK {@code HttpClient} and OkHttp calls capture it
  * when the call is created and use it for hops that run on the client's threads.
  *
- * <p>Thread-safe; after the first call per class loader a read is two method-handle calls.
+ * <p>What a thread carries is its {@code ThreadState.principal}. Thread-safe; {@link #current}
+ * allocates nothing, and after the first call per class loader an MDC read is two method-handle calls.
  */
 public final class PrincipalSource {
     private static final Object MISSING = new Object();
-    /**
-     * What this thread carries: the principal header of the request it is serving (a server
-     * thread), or the principal the task or thread it runs carried from its submitter; or null.
-     */
-    private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
     /** A {@link #enter} token meaning "no principal before". */
     private static final Object NONE = new Object();
     /** Request class → its header getter (servlet {@code getHeader}, or the JDK exchange's headers). */
@@ -128,27 +126,28 @@ public final class PrincipalSource {
             return null;
         }
         String value = headerOf(request, header);
-        String previous = REQUEST.get();
+        ThreadState ts = Governor.state();
+        String previous = ts.principal;
         if (value == null && previous == null) {
             return null;
         }
         // a request without the header is served by nobody in particular, not by the previous request's user
-        REQUEST.set(value == null || value.isEmpty() ? null : value);
+        ts.principal = value == null || value.isEmpty() ? null : value;
         return previous == null ? NONE : previous;
     }
 
     /** Restores the principal {@link #enter} replaced. */
     public static void exit(Object token) {
         if (token == NONE) {
-            REQUEST.remove();
+            Governor.state().principal = null;
         } else if (token instanceof String) {
-            REQUEST.set((String) token);
+            Governor.state().principal = (String) token;
         }
     }
 
     /** What the calling thread carries (a served request's header, a submitter's principal), or null. */
     public static String carried() {
-        return REQUEST.get();
+        return Governor.state().principal;
     }
 
     /**
@@ -156,11 +155,7 @@ public final class PrincipalSource {
      * thread's principal from its submitter, or the thread's own put back after the task ran.
      */
     public static void carry(String principal) {
-        if (principal == null) {
-            REQUEST.remove();
-        } else {
-            REQUEST.set(principal);
-        }
+        Governor.state().principal = principal;
     }
 
     /** The value of {@code name} in a servlet request or a JDK {@code HttpExchange}, or null. */
@@ -234,7 +229,12 @@ public final class PrincipalSource {
 
     /** The calling thread's principal, or null. */
     public String current() {
-        String carried = REQUEST.get();
+        return current(Governor.state());
+    }
+
+    /** The principal of the thread whose state is {@code ts} (the calling thread's), or null. Allocation-free. */
+    public String current(ThreadState ts) {
+        String carried = ts.principal;
         if (carried != null) {
             return carried;
         }

@@ -350,7 +350,7 @@ public final class Governor implements Dispatcher {
         a.agent(agent).session(session).sessionSource(source).parent(parent);
         PrincipalSource ps = principals;
         if (a.principal() == null && ps != null && ctx == null) {
-            a.principal(ps.current());
+            a.principal(ps.current(ts));
         }
 
         EvidenceRecord r = ts.record;

@@ -50,6 +50,10 @@ public final class ThreadState {
     public String parent;
     /** The innermost framework tool call governed on this thread (owned by {@code dev.warden.agent.tool}), or null. */
     public Object toolCall;
+    /** The principal this thread carries: the header of the request it serves, or its task's or its own start's submitter's (owned by {@code dev.warden.agent.principal}), or null. */
+    public String principal;
+    /** Executor submissions in progress on this thread (owned by {@code dev.warden.agent.session}). */
+    public int submitting;
     final String threadSession;
 
     ThreadState(Thread t) {

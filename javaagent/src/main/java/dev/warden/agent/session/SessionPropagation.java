@@ -25,13 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * context: the task carries it. Thread subclasses of the JDK itself (e.g. {@code ForkJoinWorkerThread})
  * never inherit: they are pool workers.
  *
- * <p>Any thread. A submission with neither session nor principal costs the thread-local reads of
- * the thread state, the submission depth and the principal (plus the configured MDC/thread-local
- * reads) and allocates nothing; only a submission with something to carry allocates (its context
- * and the wrapper).
+ * <p>Any thread; state per thread lives in its {@link ThreadState} (session, parent, principal,
+ * submission depth). A submission with neither session nor principal costs three reads of the
+ * thread state's thread-local (plus the configured MDC/thread-local principal sources' reads) and
+ * allocates nothing; only a submission with something to carry allocates (its context and the
+ * wrapper), and running a wrapped task allocates the context it restores.
  */
 public final class SessionPropagation {
-    private static final ThreadLocal<int[]> SUBMITTING = ThreadLocal.withInitial(() -> new int[1]);
     /** Threads started inside a session and not yet running: their context. */
     private final ConcurrentHashMap<Thread, CallContext> starting = new ConcurrentHashMap<>();
     private static final Class<?> VIRTUAL = virtualThreadClass();
@@ -57,7 +57,7 @@ public final class SessionPropagation {
             return null;
         }
         PrincipalSource ps = governor.principals;
-        String principal = ps == null ? null : ps.current();
+        String principal = ps == null ? null : ps.current(ts);
         if (ts.session == null && ts.parent == null) {
             return principal == null ? null : new CallContext(null, null, null, principal);
         }
@@ -70,14 +70,11 @@ public final class SessionPropagation {
     public Object apply(Object context) {
         ThreadState ts = Governor.state();
         CallContext c = (CallContext) context;
-        String principal = PrincipalSource.carried();
-        CallContext previous = new CallContext(ts.session, ts.sessionSource, ts.parent, principal);
+        CallContext previous = new CallContext(ts.session, ts.sessionSource, ts.parent, ts.principal);
         ts.session = c.session;
         ts.sessionSource = c.sessionSource;
         ts.parent = c.parent;
-        if (principal != c.principal) {
-            PrincipalSource.carry(c.principal);
-        }
+        ts.principal = c.principal;
         return previous;
     }
 
@@ -87,11 +84,11 @@ public final class SessionPropagation {
 
     /** Counts the executor submissions in progress on this thread (never below zero: an exit whose entry went unseen, e.g. while the agent was installed). */
     public void submitting(boolean start) {
-        int[] depth = SUBMITTING.get();
+        ThreadState ts = Governor.state();
         if (start) {
-            depth[0]++;
-        } else if (depth[0] > 0) {
-            depth[0]--;
+            ts.submitting++;
+        } else if (ts.submitting > 0) {
+            ts.submitting--;
         }
     }
 
@@ -100,7 +97,7 @@ public final class SessionPropagation {
         if (type != Thread.class && type != VIRTUAL && type.getClassLoader() == null) {
             return; // the JDK's own thread types (pool workers, innocuous threads): their run is not woven
         }
-        if (SUBMITTING.get()[0] > 0) {
+        if (Governor.state().submitting > 0) {
             return;
         }
         Object ctx = capture();
