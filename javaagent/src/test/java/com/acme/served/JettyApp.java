@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A javax.servlet application on embedded Jetty 10 (no Warden code): one loopback connector whose
  * thread pool leaves a single thread for requests (one acceptor, one selector, no reserved
  * threads), so consecutive requests run on the same pooled thread. Serves the {@link Routes}
- * ({@code /act/}, {@code /pool/}, {@code /stage/}, {@code /async/}; a filter in front of
+ * ({@code /act/}, {@code /pool/}, {@code /stage/}, {@code /forkjoin/}, {@code /async/}; a filter in front of
  * {@code /act/}). Prints {@code ports: <port>} when serving, then runs the {@link Routes}
  * standard-input commands until it closes. Arguments: JDBC URL, downstream base URL.
  */
@@ -39,7 +39,7 @@ public final class JettyApp {
         ctx.setContextPath("/");
         ServletHolder served = new ServletHolder(new Served(routes));
         served.setAsyncSupported(true);
-        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/async/*"}) {
+        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/forkjoin/*", "/async/*"}) {
             ctx.addServlet(served, path);
         }
         ctx.addFilter(new FilterHolder(seen(routes)), "/act/*", EnumSet.of(DispatcherType.REQUEST));

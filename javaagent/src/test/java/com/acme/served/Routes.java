@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
 /**
@@ -21,7 +22,10 @@ import java.util.concurrent.Future;
  * <li>{@code /pool/<label>}: the work handed to the application's own executor (one pooled
  * thread, {@code app-pool}), the request waiting for it;</li>
  * <li>{@code /stage/<label>}: the work in a {@code CompletableFuture.supplyAsync} stage (the JDK's
- * default async executor), the request waiting for it;</li>
+ * default async executor: a thread per task on a machine whose common pool has one thread, as on a
+ * 2-core one), the request waiting for it;</li>
+ * <li>{@code /forkjoin/<label>}: the same stage on the application's own {@code ForkJoinPool} (one
+ * worker; the common pool would be swapped for a thread per task on such a machine);</li>
  * <li>{@code /async/<label>}: the work in {@code AsyncContext.start} ({@link #async}).</li>
  * </ul>
  * Standard input: a line {@code pool <label>} submits that label's work, as nobody, to the same
@@ -39,6 +43,7 @@ public final class Routes {
         t.setDaemon(true);
         return t;
     });
+    private final ForkJoinPool forkJoin = new ForkJoinPool(1);
 
     /** Serves {@code jdbc} (its table created here) and calls {@code downstream} (a base URL). */
     public Routes(String jdbc, String downstream) throws Exception {
@@ -62,6 +67,9 @@ public final class Routes {
                 break;
             case "/stage":
                 answer = waitFor(CompletableFuture.supplyAsync(() -> UserActions.act(jdbc, downstream, label, user, 0)));
+                break;
+            case "/forkjoin":
+                answer = waitFor(CompletableFuture.supplyAsync(() -> UserActions.act(jdbc, downstream, label, user, 0), forkJoin));
                 break;
             default:
                 answer = UserActions.act(jdbc, downstream, label, user, refund == null ? 0 : Double.parseDouble(refund));

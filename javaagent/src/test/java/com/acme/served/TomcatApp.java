@@ -18,7 +18,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * A jakarta.servlet application on embedded Tomcat 10.1 (no Warden code) with two connectors on
  * loopback: one with a pool of 8 request threads, one with a single request thread (every
  * request it serves runs on the same pooled thread). Serves the {@link Routes} ({@code /act/},
- * {@code /pool/}, {@code /stage/}, {@code /async/}; a filter in front of {@code /act/}), plus
+ * {@code /pool/}, {@code /stage/}, {@code /forkjoin/}, {@code /async/}; a filter in front of {@code /act/}), plus
  * {@code /fwd/<label>}: wraps the request in an {@code HttpServletRequestWrapper} and forwards it to
  * {@code /act/<label>} (a second servlet {@code service} inside the first). Prints
  * {@code ports: <pool> <single>} when serving, then runs the {@link Routes} standard-input commands
@@ -38,7 +38,7 @@ public final class TomcatApp {
 
         Context ctx = tomcat.addContext("", null);
         Tomcat.addServlet(ctx, "served", new Served(routes)).setAsyncSupported(true);
-        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/async/*"}) {
+        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/forkjoin/*", "/async/*"}) {
             ctx.addServletMappingDecoded(path, "served");
         }
         Tomcat.addServlet(ctx, "fwd", new ForwardServlet());

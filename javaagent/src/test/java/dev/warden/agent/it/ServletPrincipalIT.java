@@ -67,12 +67,13 @@ class ServletPrincipalIT {
     /** The users requests are sent as; null: no header. */
     static final List<String> USERS = java.util.Arrays.asList("alice", "bob", "carol", "mallory", null);
     static final int PER_USER = 3;
-    /** Work handed to the application's own executor ({@code /pool/}) and to a {@code CompletableFuture.supplyAsync} stage ({@code /stage/}). */
+    /** Work handed to the application's own executor ({@code /pool/}) and to {@code CompletableFuture.supplyAsync} stages (default executor {@code /stage/}, an own ForkJoinPool {@code /forkjoin/}). */
     static final String[][] HANDED_OFF = {{"p1-alice", "alice", "/pool/"}, {"p2-mallory", "mallory", "/pool/"}, {"p3-none", null, "/pool/"},
-        {"p4-carol", "carol", "/pool/"}, {"c1-bob", "bob", "/stage/"}, {"c2-mallory", "mallory", "/stage/"}, {"c3-none", null, "/stage/"}};
+        {"p4-carol", "carol", "/pool/"}, {"c1-bob", "bob", "/stage/"}, {"c2-mallory", "mallory", "/stage/"}, {"c3-none", null, "/stage/"},
+        {"f1-alice", "alice", "/forkjoin/"}, {"f2-mallory", "mallory", "/forkjoin/"}, {"f3-none", null, "/forkjoin/"}};
     /** Requests the filter does not see: forwards (the filter is for REQUEST dispatches), the asynchronous and handed-off paths, the background task. */
     static final java.util.Set<String> UNFILTERED = java.util.Set.of("s3-bob", "s6-none", "a1-alice", "p1-alice", "p2-mallory", "p3-none", "p4-carol",
-            "c1-bob", "c2-mallory", "c3-none", "b1-none");
+            "c1-bob", "c2-mallory", "c3-none", "f1-alice", "f2-mallory", "f3-none", "b1-none");
 
     @TempDir
     Path tmp;
@@ -158,6 +159,8 @@ class ServletPrincipalIT {
         for (String[] h : HANDED_OFF) {
             if (h[2].equals("/pool/")) {
                 pooled.add(h[0]);
+            } else if (h[2].equals("/forkjoin/")) {
+                assertTrue(answers.get(h[0]).contains(" thread=ForkJoinPool-1-worker-"), "the application's ForkJoinPool: " + all);
             } else {
                 String thread = answers.get(h[0]).replaceAll(".* thread=", "");
                 assertTrue(!thread.startsWith("http-") && !thread.equals("app-pool"), "a stage's own thread: " + all);
