@@ -21,8 +21,9 @@ import javax.crypto.spec.SecretKeySpec;
  * by the operator; rotating it is replacing the file. The key id (first 8 hex digits of the
  * key's SHA-256) is part of every digest: {@code hmac-sha256:<keyid>:<hex>}.
  *
- * <p>Immutable and shared; {@link #newMac()} gives each thread its own {@link Mac}, and a
- * {@link KeyedDigest} per thread digests tool arguments on the hot path (same values, no garbage).
+ * <p>Immutable and shared. {@link #digest} with {@link #newMac()} is the digest's definition
+ * ({@code javax.crypto.Mac}); the agent computes the same values with one {@link KeyedDigest} per
+ * thread ({@code ThreadState.digest}), which allocates nothing but the digest's string.
  */
 public final class EvidenceKey {
     public static final String FILE = ".warden-key";

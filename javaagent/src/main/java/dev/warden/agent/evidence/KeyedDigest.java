@@ -6,10 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * One thread's HMAC-SHA-256 with the {@link EvidenceKey}, for the arguments digest of every tool
- * call: the same value as {@link EvidenceKey#digest} ({@code hmac-sha256:<keyid>:<hex>} of the
- * string followed by a NUL byte; approvals are bound to it), computed without the garbage around
- * it. HMAC (RFC 2104) is computed here over one reused SHA-256 {@link MessageDigest} (the JDK's
+ * One thread's HMAC-SHA-256 with the {@link EvidenceKey}, for every keyed digest the agent
+ * records (tool and process arguments, a modified request before and after): the same value as
+ * {@link EvidenceKey#digest} ({@code hmac-sha256:<keyid>:<hex>} of the strings, each followed by
+ * a NUL byte; approvals are bound to it), computed without the garbage around it. HMAC (RFC 2104) is computed here over one reused SHA-256 {@link MessageDigest} (the JDK's
  * intrinsic does the hashing) with the padded key blocks prepared once, because
  * {@code javax.crypto.Mac} allocates its result on every {@code doFinal}.
  *
@@ -68,29 +68,54 @@ public final class KeyedDigest {
 
     /** {@code key.digest(mac, new String[] {value}, 1)}: the keyed digest of {@code value} (null: of nothing) and a NUL byte. */
     public String digest(String value) {
-        MessageDigest md = sha256; // reset: each digest() below leaves it so
         try {
-            md.update(innerPad, 0, BLOCK);
-            int n = 0;
-            if (value != null) {
-                n = encode(value);
-                if (n < 0) {
-                    md.update(value.getBytes(StandardCharsets.UTF_8)); // not ASCII: the JDK's own encoding, byte for byte
-                    n = 0;
-                }
+            sha256.update(innerPad, 0, BLOCK); // reset: each finish() leaves it so
+            add(value);
+            return finish();
+        } catch (RuntimeException | Error e) {
+            sha256.reset(); // the next digest starts clean
+            throw e;
+        }
+    }
+
+    /** {@code key.digest(mac, values, count)}: the keyed digest of the first {@code count} values, each followed by a NUL byte. */
+    public String digest(String[] values, int count) {
+        try {
+            sha256.update(innerPad, 0, BLOCK);
+            for (int i = 0; i < count; i++) {
+                add(values[i]);
             }
-            utf8[n] = 0;
-            md.update(utf8, 0, n + 1);
+            return finish();
+        } catch (RuntimeException | Error e) {
+            sha256.reset();
+            throw e;
+        }
+    }
+
+    /** Hashes {@code value} (null: nothing) and its NUL byte into the inner hash. */
+    private void add(String value) {
+        int n = 0;
+        if (value != null) {
+            n = encode(value);
+            if (n < 0) {
+                sha256.update(value.getBytes(StandardCharsets.UTF_8)); // not ASCII: the JDK's own encoding, byte for byte
+                n = 0;
+            }
+        }
+        utf8[n] = 0;
+        sha256.update(utf8, 0, n + 1);
+    }
+
+    /** Completes the HMAC (outer hash over the inner one) and writes it as text. */
+    private String finish() {
+        MessageDigest md = sha256;
+        try {
             md.digest(inner, 0, 32);
             md.update(outerPad, 0, BLOCK);
             md.update(inner, 0, 32);
             md.digest(out, 0, 32);
         } catch (DigestException e) {
-            md.reset();
             throw new IllegalStateException(e); // 32 bytes always fit
-        } catch (RuntimeException | Error e) {
-            md.reset(); // the next digest starts clean
-            throw e;
         }
         byte[] t = text;
         for (int i = 0, j = prefix; i < 32; i++, j += 2) {

@@ -1,12 +1,11 @@
 package dev.warden.agent.modify;
 
-import dev.warden.agent.evidence.EvidenceKey;
+import dev.warden.agent.evidence.KeyedDigest;
 import dev.warden.rules.Action;
 import dev.warden.rules.Decision;
 import dev.warden.rules.Modify;
 import dev.warden.rules.evidence.EvidenceRecord;
 import java.util.Map;
-import javax.crypto.Mac;
 
 /**
  * What the decision record of a modified call says (policy language 1.1): {@code modified} lists
@@ -24,7 +23,7 @@ public final class ModifyEvidence {
     private ModifyEvidence() {
     }
 
-    public static void record(EvidenceRecord r, Action a, Decision d, EvidenceKey key, Mac mac) {
+    public static void record(EvidenceRecord r, Action a, Decision d, KeyedDigest digest) {
         int n = d.modifyCount();
         String url = a.url();
         String args = a.args();
@@ -53,12 +52,12 @@ public final class ModifyEvidence {
             }
             args = m.applyToArgs(args);
         }
-        if (key == null || mac == null) {
+        if (digest == null) {
             return;
         }
         String kind = a.kind() == null ? null : a.kind().name();
-        r.digestBefore = key.digest(mac, new String[] {kind, a.method(), a.url(), a.statement(), a.args(), ""}, 6);
-        r.digestAfter = key.digest(mac, new String[] {kind, a.method(), url,
+        r.digestBefore = digest.digest(new String[] {kind, a.method(), a.url(), a.statement(), a.args(), ""}, 6);
+        r.digestAfter = digest.digest(new String[] {kind, a.method(), url,
                 a.statement() == null ? null : a.statement() + (maxRows >= 0 ? "\nmax_rows " + maxRows : ""), args, headers.toString()}, 6);
     }
 }

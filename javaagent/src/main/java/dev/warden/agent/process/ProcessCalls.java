@@ -115,7 +115,7 @@ public final class ProcessCalls {
         r.attributes.put("command", name);
         r.attributes.put("argc", Integer.toString(argc));
         if (governor.key() != null) {
-            r.argsDigest = governor.key().digest(ts.mac(governor.key()), args, argc);
+            r.argsDigest = ts.digest(governor.key()).digest(args, argc);
         }
     }
 }

@@ -406,7 +406,7 @@ public final class Governor implements Dispatcher {
                     blockMessage = d.blockMessage();
                 }
                 if (v == Verdict.MODIFY) {
-                    ModifyEvidence.record(r, a, d, key, key == null ? null : ts.mac(key));
+                    ModifyEvidence.record(r, a, d, key == null ? null : ts.digest(key));
                 }
             }
         } catch (Throwable t) {

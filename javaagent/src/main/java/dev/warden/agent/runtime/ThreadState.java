@@ -5,7 +5,6 @@ import dev.warden.rules.Action;
 import dev.warden.rules.Decision;
 import dev.warden.rules.evidence.EvidenceCodec;
 import dev.warden.rules.evidence.EvidenceRecord;
-import javax.crypto.Mac;
 
 /**
  * Everything one thread reuses to govern a call: its {@link Action},
@@ -33,7 +32,7 @@ public final class ThreadState {
 
     EvidenceLog.Appender appender;
     EvidenceLog appenderLog;
-    Mac mac;
+    private dev.warden.agent.evidence.KeyedDigest digest;
 
     final int[] depth = new int[Family.values().length];
     private final Call[] pool = new Call[Family.values().length];
@@ -104,12 +103,13 @@ public final class ThreadState {
         scratch[slot] = value;
     }
 
-    /** This thread's HMAC instance for {@code key} (created on first use). */
-    public Mac mac(dev.warden.agent.evidence.EvidenceKey key) {
-        if (mac == null) {
-            mac = key.newMac();
+    /** This thread's keyed digest for {@code key} (created on first use, and again if the key changes). */
+    public dev.warden.agent.evidence.KeyedDigest digest(dev.warden.agent.evidence.EvidenceKey key) {
+        dev.warden.agent.evidence.KeyedDigest d = digest;
+        if (d == null || d.key() != key) {
+            digest = d = new dev.warden.agent.evidence.KeyedDigest(key);
         }
-        return mac;
+        return d;
     }
 
     Call pooledCall(Family f) {

@@ -37,8 +37,8 @@ import dev.warden.rules.evidence.EvidenceRecord;
  * <p>Any application thread. Hot path (a framework tool call, allowed or denied), allocation-free
  * here: the thread's reusable {@link Token} (a call nested in an open call gets its own), its
  * reusable {@code Call} ({@code Governor.POOLED_CALL}; one with a budget reservation gets its own)
- * and its {@link KeyedDigest}. Still allocated per call: the arguments digest's string (128 B: the
- * record's field is a {@code String}), a denial's refusal text, and what a framework's own
+ * and the thread's {@link KeyedDigest} ({@code ThreadState.digest}). Still allocated per call: the
+ * arguments digest's string (128 B: the record's field is a {@code String}), a denial's refusal text, and what a framework's own
  * accessors return (LangChain4j's arguments, MCP's argument map written as JSON).
  */
 public final class ToolGovernor implements ToolDispatcher {
@@ -119,8 +119,6 @@ public final class ToolGovernor implements ToolDispatcher {
     /** A thread's reusable tool-call objects, kept in its {@code ThreadState} (slot {@code SCRATCH_TOOL}). Confined to that thread. */
     static final class PerThread {
         final Token token;
-        /** The arguments digest of this thread, for {@link #digest}'s key; null before the first digest. */
-        KeyedDigest digest;
 
         PerThread(ThreadState ts) {
             token = new Token(ts);
@@ -139,14 +137,6 @@ public final class ToolGovernor implements ToolDispatcher {
         /** The thread's token when it is free, else a new one (a tool call inside a tool call). */
         Token token() {
             return token.inUse ? new Token(token.ts) : token.open();
-        }
-
-        KeyedDigest digest(EvidenceKey key) {
-            KeyedDigest d = digest;
-            if (d == null || d.key() != key) {
-                digest = d = new KeyedDigest(key);
-            }
-            return d;
         }
     }
 
@@ -221,7 +211,7 @@ public final class ToolGovernor implements ToolDispatcher {
                 default:
                     return token.free(null);
             }
-            describe(ts, own, name, frameworkName, args);
+            describe(ts, name, frameworkName, args);
             boolean throwsBlock = framework == Bridge.TOOL_CUSTOM || framework == Bridge.TOOL_ANNOTATED;
             // framework call sites answer an error result: only the block message is needed, no exception is built
             // an MCP server's handler answers a Mono: its escalation waits through a future, not on the transport's thread
@@ -312,10 +302,6 @@ public final class ToolGovernor implements ToolDispatcher {
      * but for the digest string.
      */
     void describe(ThreadState ts, String name, String frameworkName, String args) {
-        describe(ts, PerThread.of(ts), name, frameworkName, args);
-    }
-
-    private void describe(ThreadState ts, PerThread own, String name, String frameworkName, String args) {
         Governor.begin(ts);
         ts.action.kind(Kind.TOOL).tool(name).framework(frameworkName).args(args);
         EvidenceRecord r = ts.record;
@@ -324,7 +310,7 @@ public final class ToolGovernor implements ToolDispatcher {
         r.attributes.put("framework", frameworkName);
         EvidenceKey key = governor.key();
         if (key != null && args != null) {
-            r.argsDigest = own.digest(key).digest(args);
+            r.argsDigest = ts.digest(key).digest(args);
         }
     }
 

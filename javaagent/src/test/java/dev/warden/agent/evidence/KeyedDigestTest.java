@@ -48,6 +48,13 @@ class KeyedDigestTest {
                 assertEquals(key.digest(mac, new String[] {v}, 1), digest.digest(v), () -> "digest of a " + v.length() + "-char string");
             }
             assertEquals(key.digest(mac, new String[] {null}, 1), digest.digest(null));
+            // several values (process arguments, a modified request's fields): each followed by its NUL
+            List<String> all = samples();
+            String[] values = {all.get(0), null, all.get(1), "", "-rf", all.get(all.size() - 1), all.get(all.size() - 2)};
+            for (int count = 0; count <= values.length; count++) {
+                int n = count;
+                assertEquals(key.digest(mac, values, n), digest.digest(values, n), () -> "digest of " + n + " values");
+            }
         }
     }
 
