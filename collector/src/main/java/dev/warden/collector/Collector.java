@@ -50,7 +50,6 @@ public final class Collector implements AutoCloseable {
     private final ApprovalRegistry approvals = new ApprovalRegistry();
     private static final long QUIET_AFTER_MILLIS = 1_000;
     private static final long QUIET_PARK_NANOS = 20_000_000L;
-    private volatile Thread ingestThread;
     private volatile boolean quietParked;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private IngestDriver aeron;
@@ -138,16 +137,14 @@ public final class Collector implements AutoCloseable {
      * through the HTTP API. Any thread; does nothing unless the thread parks quietly.
      */
     private void wake() {
-        Thread t = ingestThread;
-        if (quietParked && t != null) {
+        if (quietParked) { // set only by the ingest thread, so `thread` is set and started
             quietParked = false;
-            LockSupport.unpark(t);
+            LockSupport.unpark(thread);
         }
     }
 
     private void run() {
         IdleStrategy idle = IngestDriver.parking(1_000);
-        ingestThread = Thread.currentThread();
         approvals.onDecided(this::wake);
         controlPlane.onSubmit(this::wake);
         long lastRetention = 0;
