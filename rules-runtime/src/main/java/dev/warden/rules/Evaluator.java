@@ -87,7 +87,7 @@ public final class Evaluator {
         SessionState session = null;
         for (int i = 0; i < n; i++) {
             Rule r = (Rule) d.candidates[i];
-            if (!r.match.matches(a, d.json)) {
+            if (!t.matchRest[r.index].matches(a, d.json)) { // the index already tested an exact tool name or command
                 continue;
             }
             if (r.when != null && !r.when.contains(now)) {
@@ -380,7 +380,7 @@ public final class Evaluator {
         SessionState session = null;
         for (int i = 0; i < n; i++) {
             RuleTable.Condition c = (RuleTable.Condition) d.candidates[i];
-            if (c.predicate.matches(a, d.json)) {
+            if (c.rest.matches(a, d.json)) {
                 if (session == null) {
                     session = sessions.get(a.session, now);
                 }

@@ -140,6 +140,37 @@ final class KindIndex<T extends KindIndex.Entry> {
         return n;
     }
 
+    /**
+     * What is left to test of {@code p} once the index of its kind offered the entry: without its
+     * primary test when that test is exact values on a tool name or command, because the index
+     * offers such an entry only for an action whose name is one of those values (an exact-map hit
+     * is the test). {@code p} itself otherwise: a predicate for every kind also sits in other
+     * kinds' generic lists, and hosts and tables are matched by more than string equality.
+     */
+    static Predicate residual(Predicate p) {
+        if (p.kind != Kind.TOOL && p.kind != Kind.PROCESS) {
+            return p;
+        }
+        Attr primary = primaryOf(p.kind);
+        AttrMatcher t = p.test(primary);
+        if (t == null) {
+            return p;
+        }
+        for (ValueMatcher m : t.matcher.members()) {
+            if (m.exactValues() == null) {
+                return p;
+            }
+        }
+        AttrMatcher[] rest = new AttrMatcher[p.tests.length - 1];
+        int n = 0;
+        for (AttrMatcher other : p.tests) {
+            if (other != t) {
+                rest[n++] = other;
+            }
+        }
+        return new Predicate(p.kind, rest);
+    }
+
     int genericCount() {
         return generic.length;
     }

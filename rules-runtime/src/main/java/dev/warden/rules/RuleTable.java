@@ -27,11 +27,14 @@ public final class RuleTable {
         /** For a requires predecessor: record sightings (with this bound field, or null) instead of a bit. */
         final boolean sighting;
         final String[] bindPath;
+        /** What is left to test once the index offered this condition ({@link KindIndex#residual}). */
+        final Predicate rest;
 
         Condition(int id, int slot, Predicate predicate, boolean sighting, String[] bindPath) {
             this.id = id;
             this.slot = slot;
             this.predicate = predicate;
+            this.rest = KindIndex.residual(predicate);
             this.sighting = sighting;
             this.bindPath = bindPath;
         }
@@ -52,6 +55,8 @@ public final class RuleTable {
     private final KindIndex<Rule>[] ruleIndex;
     private final KindIndex<Condition>[] conditionIndex;
     final int conditionCount;
+    /** What is left to test of each rule's match once the index offered it ({@link KindIndex#residual}), by rule index. */
+    final Predicate[] matchRest;
     /** Session-state slot of each rule's {@code after}, by rule index; -1 when none. */
     final int[] afterSlot;
     /** Window slot of each rule's {@code limit}, by rule index; -1 when none. */
@@ -74,12 +79,14 @@ public final class RuleTable {
         this.limitSlot = new int[rules.length];
         this.budgetSlot = new int[rules.length];
         this.requiresSlot = new int[rules.length];
+        this.matchRest = new Predicate[rules.length];
         Map<String, Condition> conditions = new LinkedHashMap<>();
         for (Rule r : rules) {
             afterSlot[r.index] = -1;
             limitSlot[r.index] = -1;
             budgetSlot[r.index] = -1;
             requiresSlot[r.index] = -1;
+            matchRest[r.index] = KindIndex.residual(r.match);
             if (r.after != null) {
                 String key = r.after.describe();
                 Condition c = conditions.computeIfAbsent(key, k -> new Condition(conditions.size(), registry.conditionSlot(k), r.after, false, null));

@@ -56,6 +56,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void aRepeatedArgumentKeyIsJudgedByTheValueTheToolWillRun() {
+        // Jackson binds the last occurrence: {"amount":1,"amount":5000} refunds 5000
+        Evaluator ev = new Evaluator(parse(String.join("\n",
+                "version: 1",
+                "name: p",
+                "default: allow",
+                "rules:",
+                "  - id: deny-huge",
+                "    match: { kind: tool, tool: issueRefund, args.amount: { gte: 5000 } }",
+                "    action: deny",
+                "")));
+        assertEquals(Verdict.DENY, ev.evaluate(tool("issueRefund", "{\"amount\": 1, \"amount\": 5000}"), d).verdict());
+        assertEquals(Verdict.ALLOW, ev.evaluate(tool("issueRefund", "{\"amount\": 5000, \"amount\": 1}"), d).verdict());
+    }
+
+    @Test
     void mostRestrictiveWinsAndDefaultDecidesWhenNothingApplies() {
         Policy p = parse(String.join("\n",
                 "version: 1",

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,8 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code budget}) or per agent ({@code budgetAgent}); {@code predecessor} adds a
  * {@code requires} rule whose predecessor ({@code verifyIdentity} of the same customer, bound
  * with {@code $args.customer}) was seen in the session. Each variant is measured against the same
- * baseline; the difference is the check's cost. Three forks, so that the sampled medians of one
- * run are stable on a shared machine (benchmarks/RESULTS.md, "Language 1.1 checks").
+ * baseline; the difference is the check's cost. Every call carries a new argument text (two
+ * equal strings alternate), as every tool call the agent sees does: no variant is answered from
+ * what the argument reader learnt about the previous call's text ({@code -p argsText=same} passes
+ * one text to every call instead, as the figures before 2026-11-25 06:30 did). Three forks, so that the
+ * sampled medians of one run are stable on a shared machine (benchmarks/RESULTS.md, "Language
+ * 1.1 checks").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
@@ -68,16 +73,26 @@ public class Language11Benchmark {
     Evaluator predecessor;
     final Action refund = new Action();
     final Decision decision = new Decision();
+    static final String REFUND_ARGS = "{\"amount\":1,\"customer\":\"c-17\"}";
+    /** Two equal argument texts, alternated: each call reads a text the previous call did not. */
+    final String[] args = {new String(REFUND_ARGS), new String(REFUND_ARGS)};
+    int call;
+    /** {@code fresh}: a new argument text per call (the agent's case); {@code same}: one text for every call. */
+    @Param({"fresh"})
+    String argsText;
+
+    int argsMask;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        argsMask = "same".equals(argsText) ? 0 : 1;
         stateless = new Evaluator(parse(BASE));
         budget = new Evaluator(parse(BUDGET));
         budgetAgent = new Evaluator(parse(BUDGET_AGENT));
         predecessor = new Evaluator(parse(PREDECESSOR));
         Action verify = new Action().reset().kind(Kind.TOOL).tool("verifyIdentity").args("{\"customer\":\"c-17\"}").agent("bench").session("s1");
         predecessor.evaluate(verify, decision);
-        refund.reset().kind(Kind.TOOL).tool("issueRefund").args("{\"amount\":1,\"customer\":\"c-17\"}").agent("bench").session("s1");
+        refund.reset().kind(Kind.TOOL).tool("issueRefund").args(args[0]).agent("bench").session("s1");
         for (Evaluator e : new Evaluator[] {stateless, budget, budgetAgent, predecessor}) {
             if (e.evaluate(refund, decision).verdict() != Verdict.ALLOW) {
                 throw new IllegalStateException("the benchmark's refund must be allowed by every variant: " + decision.reason());
@@ -91,21 +106,26 @@ public class Language11Benchmark {
 
     @Benchmark
     public Object stateless() {
-        return stateless.evaluate(refund, decision).verdict();
+        return stateless.evaluate(nextCall(), decision).verdict();
     }
 
     @Benchmark
     public Object budget() {
-        return budget.evaluate(refund, decision).verdict();
+        return budget.evaluate(nextCall(), decision).verdict();
     }
 
     @Benchmark
     public Object budgetAgent() {
-        return budgetAgent.evaluate(refund, decision).verdict();
+        return budgetAgent.evaluate(nextCall(), decision).verdict();
     }
 
     @Benchmark
     public Object predecessor() {
-        return predecessor.evaluate(refund, decision).verdict();
+        return predecessor.evaluate(nextCall(), decision).verdict();
+    }
+
+    /** The refund with the other argument text than last time. */
+    private Action nextCall() {
+        return refund.args(args[++call & argsMask]);
     }
 }

@@ -1,13 +1,23 @@
 package dev.warden.rules.match;
 
 /**
- * A view of one value inside a JSON text, found by {@link #find}: the tool arguments are read in
- * place, without building a tree or allocating. A string value with escapes is decoded into a
- * buffer owned by this slice; everything else is a window on the source text.
+ * A view of one value inside a JSON text, found by {@link #find}: the tool arguments are read
+ * without building a tree or allocating. Each new text is copied once into a character array the
+ * slice reuses (a text over 16 K characters gets an array of its own), and every scan reads that
+ * array; a string value with escapes is decoded into a buffer owned by this slice, everything
+ * else is a window on the copy.
  *
- * <p>Finding the same path in the same text again (a rule's match read {@code args.amount}, then
- * its budget reads it once more) answers from the previous find without parsing, and the number
- * of a value is parsed once.
+ * <p>Hot path: lock-free (one owner) and allocation-free. The first find in a text indexes the
+ * members of its top-level object in one pass (where each key and value start); every later find
+ * in the same text, for any path, looks its first key up in that index instead of scanning
+ * again: a match reading {@code args.amount} and a {@code requires} binding {@code $args.customer}
+ * scan the arguments once between them. Finding a path again in the same text answers from what
+ * the first find of that path found (for up to four paths at once), and the number of a value is
+ * parsed once.
+ *
+ * <p>A key that occurs more than once in an object reads as its last occurrence, as Jackson (the
+ * parser of LangChain4j, Spring AI and the MCP SDK) binds it: {@code {"amount":1,"amount":5000}}
+ * is a refund of 5000, and a rule on {@code args.amount} must see 5000.
  *
  * <p>Not thread-safe: each evaluating thread owns its slice (it lives in the thread's
  * {@code Decision}).
@@ -17,6 +27,15 @@ public final class JsonSlice implements CharSequence {
 
     /** The text of the current value; set on every find (stored only when it changes). */
     private String src;
+    /**
+     * {@link #src}'s characters, copied once per text (an intrinsic, vectorised copy) so that
+     * every scan reads a plain array: {@link #kept}, reused, or for a text longer than
+     * {@link #KEEP} an array of its own that is not kept.
+     */
+    private char[] text;
+    private int textLength;
+    private char[] kept = new char[256];
+    private static final int KEEP = 16 * 1024;
     private int start;
     private int end;
     private static final Type[] TYPES = Type.values();
@@ -42,9 +61,49 @@ public final class JsonSlice implements CharSequence {
     private int nextPath;
     private int foundPath = -1;
     private boolean found;
+    /**
+     * What each path found in {@link #src}, by path index, valid while its generation is the
+     * text's ({@link #generation} moves on with every new text): the value's window and type
+     * ({@code -1}: not there), and its number once parsed. Escaped strings are not kept (their
+     * decoding lives in one buffer): they are read again.
+     */
+    private long generation;
+    private final long[] memoGeneration = new long[4];
+    private final int[] memoStart = new int[4];
+    private final int[] memoEnd = new int[4];
+    private final int[] memoType = new int[4];
+    private final double[] memoNumber = new double[4];
+    private final boolean[] memoNumberParsed = new boolean[4];
+    /**
+     * The members of {@link #src}'s top-level object, by position: key start, key end (the
+     * complement when the key holds an escape) and value start; primitive stores only.
+     * {@link #members} is {@link #UNINDEXED} until the text is indexed, {@link #NOT_INDEXED} when
+     * it is not an object, has more members than the index holds, or is malformed (then a find
+     * scans as before).
+     */
+    private static final int MAX_MEMBERS = 32;
+    private static final int UNINDEXED = -1;
+    private static final int NOT_INDEXED = -2;
+    private final int[] keyStart = new int[MAX_MEMBERS];
+    private final int[] keyEnd = new int[MAX_MEMBERS];
+    private final int[] valueAt = new int[MAX_MEMBERS];
+    private int members = UNINDEXED;
     /** {@link #number()} of the current value, once parsed. */
     private double number;
     private boolean numberParsed;
+
+    /** Every argument path any policy named, one array per path text (see {@link #path}). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The segments of an argument path ({@code order.amount}), the same array for the same text
+     * in every rule and every policy loaded since start: a match and a budget on
+     * {@code args.amount}, or a policy reloaded from the same file, find the path in this slice's
+     * memo by identity. Callers must not modify the array.
+     */
+    public static String[] path(String dotted) {
+        return PATHS.computeIfAbsent(dotted, k -> k.split("\\."));
+    }
 
     public Type type() {
         return TYPES[type];
@@ -59,22 +118,54 @@ public final class JsonSlice implements CharSequence {
             return false;
         }
         int p = pathIndex(path);
-        if (found && json == src && p == foundPath) {
-            return true; // the slice still shows this value
+        if (json != src) {
+            load(json); // a new text: copied once, its index built by the first find that needs it
+        } else if (memoGeneration[p] == generation) {
+            return recall(p);
         }
+        return scan(path, p);
+    }
+
+    private void load(String json) {
+        int n = json.length();
+        char[] t = kept;
+        if (n > t.length) {
+            if (n <= KEEP) {
+                kept = t = new char[Math.min(KEEP, Math.max(n, t.length * 2))];
+            } else {
+                t = new char[n];
+            }
+        }
+        json.getChars(0, n, t, 0);
+        if (text != t) {
+            text = t;
+        }
+        textLength = n;
+        src = json;
+        members = UNINDEXED;
+        generation++;
+    }
+
+    /** Reads path {@code p} out of the text and keeps what it found (the find's slow path, kept apart so the fast path stays small). */
+    private boolean scan(String[] path, int p) {
+        char[] s = text;
+        int n = textLength;
         found = false;
         foundPath = p;
+        memoGeneration[p] = generation;
+        memoType[p] = -1; // not there, unless the scan below finds it
         try {
-            int i = skipWs(json, 0);
-            for (String seg : path) {
-                if (i >= json.length()) {
+            int i = skipWs(s, n, 0);
+            for (int k = 0; k < path.length; k++) {
+                String seg = path[k];
+                if (i >= n) {
                     return false;
                 }
-                char c = json.charAt(i);
+                char c = s[i];
                 if (c == '{') {
-                    i = member(json, i, seg);
+                    i = k == 0 ? topMember(s, n, i, seg) : member(s, n, i, seg);
                 } else if (c == '[') {
-                    i = element(json, i, seg);
+                    i = element(s, n, i, seg);
                 } else {
                     return false;
                 }
@@ -82,12 +173,41 @@ public final class JsonSlice implements CharSequence {
                     return false;
                 }
             }
-            value(json, i);
+            value(s, n, i);
             found = true;
+            if (useDecoded) {
+                memoGeneration[p] = generation - 1; // the decoding is not kept: read it again next time
+            } else {
+                memoStart[p] = start;
+                memoEnd[p] = end;
+                memoType[p] = type;
+                memoNumberParsed[p] = false;
+            }
             return true;
         } catch (RuntimeException malformed) {
             return false;
         }
+    }
+
+    /** Shows what path {@code p} found in this text before; false when it found nothing. */
+    private boolean recall(int p) {
+        if (found && p == foundPath) {
+            return true; // the slice still shows this value
+        }
+        foundPath = p;
+        int t = memoType[p];
+        if (t < 0) {
+            found = false;
+            return false;
+        }
+        start = memoStart[p];
+        end = memoEnd[p];
+        type = t;
+        useDecoded = false;
+        number = memoNumber[p];
+        numberParsed = memoNumberParsed[p];
+        found = true;
+        return true;
     }
 
     private static boolean samePath(String[] a, String[] b) {
@@ -119,6 +239,7 @@ public final class JsonSlice implements CharSequence {
         int i = nextPath;
         nextPath = (i + 1) & (known.length - 1);
         known[i] = path;
+        memoGeneration[i] = generation - 1; // what the slot's previous path found is not this path's
         if (foundPath == i) {
             found = false; // the slot's previous path is no longer the one the slice shows
         }
@@ -130,23 +251,23 @@ public final class JsonSlice implements CharSequence {
         if (!numberParsed) {
             number = type == T_NUMBER || type == T_STRING ? parseNumber(this, 0, length()) : Double.NaN;
             numberParsed = true;
+            if (found && !useDecoded && memoGeneration[foundPath] == generation) {
+                memoNumber[foundPath] = number;
+                memoNumberParsed[foundPath] = true;
+            }
         }
         return number;
     }
 
-    private boolean value(String json, int i) {
-        if (src != json) {
-            src = json;
-        }
+    private boolean value(char[] s, int n, int i) {
         useDecoded = false;
         numberParsed = false;
-        char c = json.charAt(i);
-        switch (c) {
+        switch (at(s, n, i)) {
             case '"': {
                 int j = i + 1;
                 boolean escaped = false;
                 while (true) {
-                    char d = json.charAt(j);
+                    char d = at(s, n, j);
                     if (d == '"') {
                         break;
                     }
@@ -161,52 +282,72 @@ public final class JsonSlice implements CharSequence {
                 start = i + 1;
                 end = j;
                 if (escaped) {
-                    decode(json, start, end);
+                    decode(s, start, end);
                 }
                 return true;
             }
             case '{':
                 type = T_OBJECT;
                 start = i;
-                end = skipValue(json, i);
+                end = skipValue(s, n, i);
                 return true;
             case '[':
                 type = T_ARRAY;
                 start = i;
-                end = skipValue(json, i);
+                end = skipValue(s, n, i);
                 return true;
             case 't':
                 type = T_TRUE;
                 start = i;
-                end = i + 4;
+                end = literalEnd(n, i, 4);
                 return true;
             case 'f':
                 type = T_FALSE;
                 start = i;
-                end = i + 5;
+                end = literalEnd(n, i, 5);
                 return true;
             case 'n':
                 type = T_NULL;
                 start = i;
-                end = i + 4;
+                end = literalEnd(n, i, 4);
                 return true;
             default:
                 type = T_NUMBER;
                 start = i;
-                end = skipValue(json, i);
+                end = skipValue(s, n, i);
                 return true;
         }
     }
 
-    private void decode(String s, int from, int to) {
+    private static int literalEnd(int n, int i, int length) {
+        if (i + length > n) {
+            throw MALFORMED;
+        }
+        return i + length;
+    }
+
+    /** The character at {@code i}, which must be inside the text (a text that ends early is malformed). */
+    private static char at(char[] s, int n, int i) {
+        if (i >= n) {
+            throw MALFORMED;
+        }
+        return s[i];
+    }
+
+    /** Thrown (without a stack trace, preallocated) where the text ends inside a value; a find then reports nothing. */
+    private static final RuntimeException MALFORMED = new RuntimeException("malformed JSON", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
+    private void decode(char[] s, int from, int to) {
         decoded.setLength(0);
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c != '\\') {
                 decoded.append(c);
                 continue;
             }
-            char e = s.charAt(++i);
+            char e = s[++i];
             switch (e) {
                 case 'n': decoded.append('\n'); break;
                 case 't': decoded.append('\t'); break;
@@ -214,7 +355,7 @@ public final class JsonSlice implements CharSequence {
                 case 'b': decoded.append('\b'); break;
                 case 'f': decoded.append('\f'); break;
                 case 'u':
-                    decoded.append((char) Integer.parseInt(s, i + 1, i + 5, 16));
+                    decoded.append(hex4(s, i + 1, to));
                     i += 4;
                     break;
                 default: decoded.append(e);
@@ -223,36 +364,121 @@ public final class JsonSlice implements CharSequence {
         useDecoded = true;
     }
 
-    /** Index of the value of member {@code key} in the object at {@code i}, or -1. */
-    private static int member(String s, int i, String key) {
-        i = skipWs(s, i + 1);
-        while (i < s.length() && s.charAt(i) != '}') {
-            int keyStart = i + 1;
-            int end = skipKey(s, i);
-            int keyEnd;
-            boolean same;
-            if (end > 0) {
-                // no escape in this key (the common case): its raw text is the key
-                keyEnd = end - 1;
-                same = keyEnd - keyStart == key.length() && s.regionMatches(keyStart, key, 0, key.length());
-            } else {
-                keyEnd = ~end - 1;
-                same = keyEquals(s, keyStart, keyEnd, key);
+    /** The character named by the four hex digits of a unicode escape, at {@code i}. */
+    private static char hex4(char[] s, int i, int limit) {
+        if (i + 4 > limit) {
+            throw MALFORMED;
+        }
+        int v = 0;
+        for (int k = i; k < i + 4; k++) {
+            int d = Character.digit(s[k], 16);
+            if (d < 0) {
+                throw MALFORMED;
             }
-            i = skipWs(s, keyEnd + 1);
-            i = skipWs(s, i + 1); // ':'
-            if (same) {
-                return i;
-            }
-            i = skipWs(s, skipValue(s, i));
-            if (i < s.length() && s.charAt(i) == ',') {
-                i = skipWs(s, i + 1);
+            v = (v << 4) | d;
+        }
+        return (char) v;
+    }
+
+    /** Index of the value of top-level member {@code key} (its last occurrence) in the object at {@code i}, or -1. */
+    private int topMember(char[] s, int n, int i, String key) {
+        if (members == UNINDEXED) {
+            members = index(s, n, i);
+        }
+        if (members == NOT_INDEXED) {
+            return member(s, n, i, key);
+        }
+        int kl = key.length();
+        for (int m = members - 1; m >= 0; m--) { // the last occurrence of a repeated key wins
+            int ks = keyStart[m];
+            int ke = keyEnd[m];
+            if (ke >= 0 ? ke - ks == kl && same(s, ks, key, kl) : keyEquals(s, ks, ~ke, key)) {
+                return valueAt[m];
             }
         }
         return -1;
     }
 
-    private static int element(String s, int i, String index) {
+    /** True when the {@code kl} characters at {@code from} are {@code key}'s. */
+    private static boolean same(char[] s, int from, String key, int kl) {
+        for (int k = 0; k < kl; k++) {
+            if (s[from + k] != key.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Records the members of the object at {@code i}; their count, or {@link #NOT_INDEXED}. */
+    private int index(char[] s, int n, int i) {
+        try {
+            int count = 0;
+            i = skipWs(s, n, i + 1);
+            while (at(s, n, i) != '}') {
+                if (count == MAX_MEMBERS || s[i] != '"') {
+                    return NOT_INDEXED;
+                }
+                int end = skipKey(s, n, i);
+                keyStart[count] = i + 1;
+                int ke = end > 0 ? end - 1 : ~end - 1;
+                keyEnd[count] = end > 0 ? ke : ~ke;
+                i = skipWs(s, n, ke + 1);
+                if (at(s, n, i) != ':') {
+                    return NOT_INDEXED;
+                }
+                i = skipWs(s, n, i + 1);
+                at(s, n, i);
+                valueAt[count++] = i;
+                i = skipWs(s, n, skipValue(s, n, i));
+                char c = at(s, n, i);
+                if (c == ',') {
+                    i = skipWs(s, n, i + 1);
+                } else if (c != '}') {
+                    return NOT_INDEXED;
+                }
+            }
+            return count;
+        } catch (RuntimeException malformed) {
+            return NOT_INDEXED; // e.g. the text ends inside the object
+        }
+    }
+
+    /** Index of the value of member {@code key} (its last occurrence) in the object at {@code i}, or -1. */
+    private static int member(char[] s, int n, int i, String key) {
+        int last = -1;
+        int kl = key.length();
+        i = skipWs(s, n, i + 1);
+        while (i < n && s[i] != '}') {
+            int keyStart = i + 1;
+            int end = skipKey(s, n, i);
+            int keyEnd;
+            boolean same;
+            if (end > 0) {
+                // no escape in this key (the common case): its raw text is the key
+                keyEnd = end - 1;
+                same = keyEnd - keyStart == kl && same(s, keyStart, key, kl);
+            } else {
+                keyEnd = ~end - 1;
+                same = keyEquals(s, keyStart, keyEnd, key);
+            }
+            i = skipWs(s, n, keyEnd + 1);
+            if (at(s, n, i) != ':') {
+                return -1;
+            }
+            i = skipWs(s, n, i + 1);
+            at(s, n, i);
+            if (same) {
+                last = i;
+            }
+            i = skipWs(s, n, skipValue(s, n, i));
+            if (i < n && s[i] == ',') {
+                i = skipWs(s, n, i + 1);
+            }
+        }
+        return last;
+    }
+
+    private static int element(char[] s, int n, int i, String index) {
         int want = 0;
         for (int k = 0; k < index.length(); k++) {
             char c = index.charAt(k);
@@ -261,30 +487,30 @@ public final class JsonSlice implements CharSequence {
             }
             want = want * 10 + (c - '0');
         }
-        i = skipWs(s, i + 1);
-        int n = 0;
-        while (i < s.length() && s.charAt(i) != ']') {
-            if (n == want) {
+        i = skipWs(s, n, i + 1);
+        int count = 0;
+        while (i < n && s[i] != ']') {
+            if (count == want) {
                 return i;
             }
-            i = skipWs(s, skipValue(s, i));
-            if (i < s.length() && s.charAt(i) == ',') {
-                i = skipWs(s, i + 1);
+            i = skipWs(s, n, skipValue(s, n, i));
+            if (i < n && s[i] == ',') {
+                i = skipWs(s, n, i + 1);
             }
-            n++;
+            count++;
         }
         return -1;
     }
 
-    private static boolean keyEquals(String s, int from, int to, String key) {
+    private static boolean keyEquals(char[] s, int from, int to, String key) {
         // only called for a key holding an escape: decode while comparing
         int k = 0;
         for (int i = from; i < to; i++, k++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c == '\\') {
-                char e = s.charAt(++i);
+                char e = s[++i];
                 if (e == 'u') {
-                    c = (char) Integer.parseInt(s, i + 1, i + 5, 16);
+                    c = hex4(s, i + 1, to);
                     i += 4;
                 } else {
                     c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
@@ -297,9 +523,9 @@ public final class JsonSlice implements CharSequence {
         return k == key.length();
     }
 
-    private static int skipWs(String s, int i) {
-        while (i < s.length()) {
-            char c = s.charAt(i);
+    private static int skipWs(char[] s, int n, int i) {
+        while (i < n) {
+            char c = s[i];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 break;
             }
@@ -309,11 +535,11 @@ public final class JsonSlice implements CharSequence {
     }
 
     /** Index just past the string starting at {@code i} (a quote); its complement ({@code ~index}, negative) when the string holds an escape. */
-    private static int skipKey(String s, int i) {
+    private static int skipKey(char[] s, int n, int i) {
         int j = i + 1;
         boolean escaped = false;
         while (true) {
-            char c = s.charAt(j);
+            char c = at(s, n, j);
             if (c == '"') {
                 return escaped ? ~(j + 1) : j + 1;
             }
@@ -327,10 +553,10 @@ public final class JsonSlice implements CharSequence {
     }
 
     /** Index just past the string starting at {@code i} (which is a quote). */
-    private static int skipString(String s, int i) {
+    private static int skipString(char[] s, int n, int i) {
         int j = i + 1;
         while (true) {
-            char c = s.charAt(j);
+            char c = at(s, n, j);
             if (c == '"') {
                 return j + 1;
             }
@@ -339,18 +565,18 @@ public final class JsonSlice implements CharSequence {
     }
 
     /** Index just past the value starting at {@code i}. */
-    private static int skipValue(String s, int i) {
-        char c = s.charAt(i);
+    private static int skipValue(char[] s, int n, int i) {
+        char c = at(s, n, i);
         if (c == '"') {
-            return skipString(s, i);
+            return skipString(s, n, i);
         }
         if (c == '{' || c == '[') {
             int depth = 0;
             int j = i;
-            while (j < s.length()) {
-                char d = s.charAt(j);
+            while (j < n) {
+                char d = s[j];
                 if (d == '"') {
-                    j = skipString(s, j);
+                    j = skipString(s, n, j);
                     continue;
                 }
                 if (d == '{' || d == '[') {
@@ -363,11 +589,11 @@ public final class JsonSlice implements CharSequence {
                 }
                 j++;
             }
-            return j;
+            throw MALFORMED; // the text ends inside the object or array
         }
         int j = i;
-        while (j < s.length()) {
-            char d = s.charAt(j);
+        while (j < n) {
+            char d = s[j];
             if (d == ',' || d == '}' || d == ']' || d == ' ' || d == '\n' || d == '\r' || d == '\t') {
                 break;
             }
@@ -466,7 +692,8 @@ public final class JsonSlice implements CharSequence {
             }
             return true;
         }
-        return end - start == other.length() && src.regionMatches(start, other, 0, end - start);
+        int n = end - start;
+        return n == other.length() && same(text, start, other, n);
     }
 
     @Override
@@ -476,7 +703,7 @@ public final class JsonSlice implements CharSequence {
 
     @Override
     public char charAt(int index) {
-        return useDecoded ? decoded.charAt(index) : src.charAt(start + index);
+        return useDecoded ? decoded.charAt(index) : text[start + index];
     }
 
     @Override
@@ -486,6 +713,6 @@ public final class JsonSlice implements CharSequence {
 
     @Override
     public String toString() {
-        return useDecoded ? decoded.toString() : src.substring(start, end);
+        return useDecoded ? decoded.toString() : new String(text, start, end - start);
     }
 }

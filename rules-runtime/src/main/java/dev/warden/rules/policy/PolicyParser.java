@@ -11,6 +11,7 @@ import dev.warden.rules.Rule;
 import dev.warden.rules.SqlOperation;
 import dev.warden.rules.Verdict;
 import dev.warden.rules.match.AttrMatcher;
+import dev.warden.rules.match.JsonSlice;
 import dev.warden.rules.match.Predicate;
 import dev.warden.rules.match.ValueMatcher;
 import java.io.IOException;
@@ -285,7 +286,7 @@ public final class PolicyParser {
         if (sum == null || !sum.isScalar() || !sum.text.startsWith("args.") || sum.text.length() < 6) {
             problems.add(sum == null ? n : sum, "'sum' names the tool argument to add up, such as args.amount");
         } else {
-            path = sum.text.substring(5).split("\\.");
+            path = JsonSlice.path(sum.text.substring(5));
             if (match != null && match.kind != null && match.kind != Kind.TOOL) {
                 problems.add(sum, "'sum: " + sum.text + "' reads tool arguments; this rule matches kind " + match.kind);
             }
@@ -351,8 +352,8 @@ public final class PolicyParser {
         }
         String text = "an earlier " + before.describe() + (earlierKey == null ? "" : " with " + earlierKey + " = " + currentKey)
                 + (within == Long.MAX_VALUE ? "" : " within " + Durations.format(within));
-        return new Rule.Requires(before, earlierKey, earlierKey == null ? null : earlierKey.substring(5).split("\\."),
-                currentKey, currentKey == null ? null : currentKey.substring(5).split("\\."), within, text);
+        return new Rule.Requires(before, earlierKey, earlierKey == null ? null : JsonSlice.path(earlierKey.substring(5)),
+                currentKey, currentKey == null ? null : JsonSlice.path(currentKey.substring(5)), within, text);
     }
 
     /** While parsing a requires-before map, the key whose value is a $ binding (skipped as a test). */
@@ -484,7 +485,7 @@ public final class PolicyParser {
                     break;
                 }
                 default: {
-                    String[] path = key.substring(5).split("\\.");
+                    String[] path = JsonSlice.path(key.substring(5));
                     if (v.isScalar() && v.text.equals("remove")) {
                         edits.add(new Modify.ArgEdit(key, path, Modify.Op.REMOVE, 0, 0, null));
                     } else if (v.type == YamlNode.Type.MAP) {
@@ -664,7 +665,7 @@ public final class PolicyParser {
                 }
                 continue;
             }
-            String[] path = attr == Attr.ARG_PATH ? key.substring(5).split("\\.") : null;
+            String[] path = attr == Attr.ARG_PATH ? JsonSlice.path(key.substring(5)) : null;
             if (path != null) {
                 for (String seg : path) {
                     if (seg.isEmpty()) {

@@ -79,4 +79,111 @@ class JsonSliceTest {
         assertTrue(s.find("{\"note\":\"x\\\"y\",\"amount\":8}", AMOUNT));
         assertEquals(8, s.number());
     }
+
+    @Test
+    void aRepeatedKeyReadsAsItsLastOccurrenceAsJacksonBindsIt() {
+        JsonSlice s = new JsonSlice();
+        // a model that repeats a key must not pass a rule with the first value and run with the last
+        String json = "{\"amount\":1,\"customer\":\"c-1\",\"amount\":5000,\"order\":{\"amount\":2,\"amount\":7}}";
+        assertTrue(s.find(json, AMOUNT));
+        assertEquals(5000, s.number());
+        assertTrue(s.find(json, NESTED_AMOUNT));
+        assertEquals(7, s.number());
+        assertTrue(s.find(json, CUSTOMER));
+        assertEquals("c-1", s.toString());
+        assertTrue(s.find(json, AMOUNT));
+        assertEquals(5000, s.number());
+    }
+
+    @Test
+    void everyPathOfOneTextReadsWhatAFreshParseReads() {
+        String json = "{ \"a\" : 1 , \"b\":\"x\\\"y\", \"c\":[1,{\"d\":2}], \"\\u0065\":true, \"f\":{\"g\":null} }";
+        String[][] paths = {{"a"}, {"b"}, {"c", "1", "d"}, {"e"}, {"f", "g"}, {"missing"}, {"f", "missing"}};
+        String[] expected = {"1", "x\"y", "2", "true", "null", null, null};
+        JsonSlice shared = new JsonSlice();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < paths.length; i++) {
+                JsonSlice fresh = new JsonSlice();
+                boolean f = fresh.find(json, paths[i]);
+                assertEquals(expected[i] != null, f, "fresh " + String.join(".", paths[i]));
+                assertEquals(f, shared.find(json, paths[i]), "shared " + String.join(".", paths[i]));
+                if (f) {
+                    assertEquals(expected[i], fresh.toString());
+                    assertEquals(expected[i], shared.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void moreMembersThanTheIndexHoldsAndMalformedTextsStillReadCorrectly() {
+        StringBuilder big = new StringBuilder("{");
+        for (int i = 0; i < 40; i++) {
+            big.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        }
+        big.append(",\"k3\":333}");
+        String json = big.toString();
+        JsonSlice s = new JsonSlice();
+        assertTrue(s.find(json, new String[] {"k39"}));
+        assertEquals(39, s.number());
+        assertTrue(s.find(json, new String[] {"k3"}));
+        assertEquals(333, s.number(), "past the index, a repeated key still reads as its last occurrence");
+        assertFalse(s.find("{\"amount\":1,\"customer\":", CUSTOMER), "text ends inside the object");
+        assertFalse(s.find("{\"amount\" 1}", AMOUNT), "no colon");
+        assertFalse(s.find("[{\"amount\":1}]", AMOUNT), "not an object");
+        assertTrue(s.find("[{\"amount\":1}]", new String[] {"0", "amount"}));
+        assertEquals(1, s.number());
+        assertTrue(s.find("{}", AMOUNT) == false);
+    }
+
+    @Test
+    void pathsReadAgainInTheSameTextAnswerAsTheFirstReadDid() {
+        JsonSlice s = new JsonSlice();
+        String json = "{\"amount\":\"12.50\",\"note\":\"a\\nb\",\"customer\":\"c-9\"}";
+        String[] note = {"note"};
+        String[] missing = {"missing"};
+        for (int round = 0; round < 3; round++) {
+            assertTrue(s.find(json, AMOUNT));
+            assertEquals(12.5, s.number());
+            assertEquals("12.50", s.toString());
+            assertTrue(s.find(json, note));
+            assertEquals("a\nb", s.toString(), "an escaped string is decoded every time");
+            assertFalse(s.find(json, missing));
+            assertTrue(s.find(json, CUSTOMER));
+            assertEquals(JsonSlice.Type.STRING, s.type());
+            assertTrue(s.contentEquals("c-9"));
+            assertEquals(Double.NaN, s.number());
+        }
+        String other = "{\"amount\":3,\"missing\":true}";
+        assertTrue(s.find(other, missing), "a new text is read afresh");
+        assertEquals(JsonSlice.Type.TRUE, s.type());
+        assertTrue(s.find(other, AMOUNT));
+        assertEquals(3, s.number());
+    }
+
+    @Test
+    void longTextsAndShortOnesAfterThemReadTheirOwnCharacters() {
+        JsonSlice s = new JsonSlice();
+        String filler = "x".repeat(40_000);
+        String long1 = "{\"note\":\"" + filler + "\",\"amount\":41}";
+        String mid = "{\"note\":\"" + filler.substring(0, 5_000) + "\",\"amount\":42}";
+        String small = "{\"amount\":43}";
+        for (int round = 0; round < 2; round++) {
+            assertTrue(s.find(long1, AMOUNT));
+            assertEquals(41, s.number());
+            assertTrue(s.find(small, AMOUNT));
+            assertEquals(43, s.number());
+            assertTrue(s.find(mid, AMOUNT));
+            assertEquals(42, s.number());
+            assertTrue(s.find(mid, new String[] {"note"}));
+            assertEquals(5_000, s.length());
+            assertTrue(s.find(small, AMOUNT));
+            assertEquals("43", s.toString());
+        }
+        assertFalse(s.find("{\"amount\":\"4", AMOUNT), "a string the text ends inside");
+        assertFalse(s.find("{\"amount\":tru", AMOUNT), "a literal the text ends inside");
+        assertFalse(s.find("{\"amount\":{\"a\":1", AMOUNT), "an object the text ends inside");
+        assertFalse(s.find("{\"amount\":\"\\u00\"}", AMOUNT), "a unicode escape cut short");
+        assertFalse(s.find("   ", AMOUNT));
+    }
 }
