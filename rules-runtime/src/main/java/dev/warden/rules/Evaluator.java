@@ -72,8 +72,7 @@ public final class Evaluator {
     public Decision evaluate(Action a, Decision d) {
         RuleTable t = table;
         d.begin(t);
-        long now = a.timeMillis != 0 ? a.timeMillis : clock.getAsLong();
-        d.timeMillis = now;
+        d.timeMillis = a.timeMillis; // 0: the clock is read if and when a rule needs the time (now(d))
         KillSwitch.Order stop = kill.covering(a);
         if (stop != null) {
             d.killed(stop.rule);
@@ -90,10 +89,10 @@ public final class Evaluator {
             if (!t.matchRest[r.index].matches(a, d.json)) { // the index already tested an exact tool name or command
                 continue;
             }
-            if (r.when != null && !r.when.contains(now)) {
+            if (r.when != null && !r.when.contains(now(d))) {
                 continue;
             }
-            if (r.requires != null && predecessorSeen(t, r, a, d, now)) {
+            if (r.requires != null && predecessorSeen(t, r, a, d, now(d))) {
                 continue;
             }
             if (r.after != null) {
@@ -104,9 +103,12 @@ public final class Evaluator {
                     continue;
                 }
             }
-            if (r.limit != null && !window(t, r, a, now).isFull(now)) {
-                d.addPending(r);
-                continue;
+            if (r.limit != null) {
+                long now = now(d);
+                if (!window(t, r, a, now).isFull(now)) {
+                    d.addPending(r);
+                    continue;
+                }
             }
             if (r.budget != null) {
                 // an amount that cannot be read cannot be accounted: the rule applies (fail closed)
@@ -120,19 +122,32 @@ public final class Evaluator {
             d.addMatched(r);
         }
         if (d.pendingBudgetCount > 0) {
-            checkBudgets(t, a, d, now);
+            checkBudgets(t, a, d, now(d));
         }
         decide(t, d);
         if (d.verdict.proceeds() && d.pendingCount > 0) {
-            acquireLimits(t, a, d, now);
+            acquireLimits(t, a, d, now(d));
         }
         if (d.verdict.proceeds() && d.pendingBudgetCount > 0) {
-            reserveBudgets(t, a, d, now);
+            reserveBudgets(t, a, d, now(d));
         }
         if (d.verdict.proceeds()) {
-            remember(t, a, d, now);
+            remember(t, a, d);
         }
         return d;
+    }
+
+    /**
+     * The decision's time: the action's own, else the clock's, read once per decision and only
+     * when something needs it (a stateless decision reads no clock).
+     */
+    private long now(Decision d) {
+        long now = d.timeMillis;
+        if (now == 0) {
+            now = clock.getAsLong();
+            d.timeMillis = now;
+        }
+        return now;
     }
 
     /**
@@ -197,7 +212,7 @@ public final class Evaluator {
      */
     public void approved(Action a, Decision d) {
         RuleTable t = d.table;
-        long now = d.timeMillis;
+        long now = now(d);
         for (int i = 0; i < d.pendingCount; i++) {
             window(t, d.pending[i], a, now).forceAcquire(now);
         }
@@ -220,7 +235,7 @@ public final class Evaluator {
             d.addReserved(d.pendingBudget[i], d.pendingCents[i]);
         }
         d.pendingBudgetCount = 0;
-        remember(t, a, d, now);
+        remember(t, a, d);
     }
 
     /**
@@ -370,7 +385,7 @@ public final class Evaluator {
     }
 
     /** Records, in the action's session, each {@code after} condition this action satisfies. */
-    private void remember(RuleTable t, Action a, Decision d, long now) {
+    private void remember(RuleTable t, Action a, Decision d) {
         if (!t.hasConditions) {
             return;
         }
@@ -382,14 +397,14 @@ public final class Evaluator {
             RuleTable.Condition c = (RuleTable.Condition) d.candidates[i];
             if (c.rest.matches(a, d.json)) {
                 if (session == null) {
-                    session = sessions.get(a.session, now);
+                    session = sessions.get(a.session, now(d));
                 }
                 if (!c.sighting) {
                     session.markSeen(c.slot);
                 } else {
                     String bound = c.bindPath == null ? null : d.json.find(a.args, c.bindPath) ? d.json.toString() : null;
                     if (c.bindPath == null || bound != null) {
-                        session.sightings(c.slot).record(now, bound);
+                        session.sightings(c.slot).record(now(d), bound);
                     }
                 }
             }

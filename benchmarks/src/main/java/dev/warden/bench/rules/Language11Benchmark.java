@@ -124,8 +124,12 @@ public class Language11Benchmark {
         return predecessor.evaluate(nextCall(), decision).verdict();
     }
 
-    /** The refund with the other argument text than last time. */
+    /**
+     * The refund with the other argument text than last time, timed as the agent times it: the
+     * hook reads the clock once for the evidence record and hands that time to the evaluator
+     * (every variant pays that read; a check that needs the time reads no clock of its own).
+     */
     private Action nextCall() {
-        return refund.args(args[++call & argsMask]);
+        return refund.args(args[++call & argsMask]).timeMillis(System.currentTimeMillis());
     }
 }

@@ -370,6 +370,9 @@ public final class Governor implements Dispatcher {
         String blockMessage = null;
         Decision d = ts.decision;
         try {
+            if (a.timeMillis() == 0) {
+                a.timeMillis(r.timeMicros / 1000); // the evidence's own time: one clock read per decision, not two
+            }
             evaluator.evaluate(a, d);
             Policy p = d.policy();
             r.policyName = p.name;
