@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the servlet test applications serve, written once for both servlet APIs ({@link TomcatApp}
@@ -26,11 +31,22 @@ import java.util.concurrent.Future;
  * 2-core one), the request waiting for it;</li>
  * <li>{@code /forkjoin/<label>}: the same stage on the application's own {@code ForkJoinPool} (one
  * worker; the common pool would be swapped for a thread per task on such a machine);</li>
- * <li>{@code /async/<label>}: the work in {@code AsyncContext.start} ({@link #async}).</li>
+ * <li>{@code /async/<label>}: the work in {@code AsyncContext.start} ({@link #async});</li>
+ * <li>{@code /prestart/<label>}: the work on the request thread, after the request has created the
+ * application's lazily made executor ({@code app-lazy}, one core thread) and started its worker
+ * ({@code prestartCoreThread}), as a library initialising on first use does;</li>
+ * <li>{@code /vexec/<label>}: inside the {@code handOff} tool ({@link HandOffTools}), the work handed to
+ * the application's {@code Executors.newVirtualThreadPerTaskExecutor()}, the tool waiting for it;</li>
+ * <li>{@code /vthread/<label>}: inside the same tool, the work on a virtual thread of its own
+ * ({@code Thread.ofVirtual().start}), the tool joining it.</li>
  * </ul>
+ * The virtual-thread paths need JDK 21+ (reached by reflection: the test applications are
+ * compiled for Java 17); on an older JDK they answer {@code no virtual threads}.
  * Standard input: a line {@code pool <label>} submits that label's work, as nobody, to the same
  * executor from the main thread (outside any request) and prints {@code done <label> <answer>};
- * the application stops when its standard input closes. Any thread.
+ * {@code lazy <label>} does the same on the lazily made executor's worker (started during the
+ * request that made it); {@code vexec <label>} and {@code vthread <label>} do the same on the virtual-thread executor and
+ * on a virtual thread of its own; the application stops when its standard input closes. Any thread.
  */
 public final class Routes {
     /** The request header naming the user the client says it is. */
@@ -44,6 +60,10 @@ public final class Routes {
         return t;
     });
     private final ForkJoinPool forkJoin = new ForkJoinPool(1);
+    /** Made, and its worker started, by the first {@code /prestart/} request. */
+    private ThreadPoolExecutor lazy;
+    /** {@code Executors.newVirtualThreadPerTaskExecutor()}, or null before JDK 21. */
+    private final ExecutorService virtual = virtualThreadPerTaskExecutor();
 
     /** Serves {@code jdbc} (its table created here) and calls {@code downstream} (a base URL). */
     public Routes(String jdbc, String downstream) throws Exception {
@@ -71,10 +91,71 @@ public final class Routes {
             case "/forkjoin":
                 answer = waitFor(CompletableFuture.supplyAsync(() -> UserActions.act(jdbc, downstream, label, user, 0), forkJoin));
                 break;
+            case "/prestart":
+                lazyPool();
+                answer = UserActions.act(jdbc, downstream, label, user, 0);
+                break;
+            case "/vexec":
+            case "/vthread":
+                answer = new HandOffTools().handOff(servletPath.substring(1), label, user);
+                break;
             default:
                 answer = UserActions.act(jdbc, downstream, label, user, refund == null ? 0 : Double.parseDouble(refund));
         }
         return answer.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A LangChain4j-annotated tool (governed as {@code framework: annotated}, called as a plain
+     * method) that hands the request's work to a virtual thread and waits for it: the work is the
+     * tool's, so the tool (as parent) and its session travel with it, beside the request's user.
+     */
+    public final class HandOffTools {
+        @dev.langchain4j.agent.tool.Tool(name = "handOff", value = "Hands an order's work to a virtual thread")
+        public String handOff(String how, String label, String claimed) {
+            return onVirtualThread(how, label, claimed);
+        }
+    }
+
+    /** {@code label}'s work ({@code claimed}: its user) on the virtual-thread executor ({@code how} {@code vexec}) or a virtual thread of its own ({@code vthread}), waited for. */
+    String onVirtualThread(String how, String label, String claimed) {
+        if (virtual == null) {
+            return "no virtual threads";
+        }
+        Callable<String> work = () -> UserActions.act(jdbc, downstream, label, claimed, 0);
+        if (how.equals("vexec")) {
+            return waitFor(virtual.submit(work));
+        }
+        FutureTask<String> task = new FutureTask<>(work);
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            Thread t = (Thread) Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class).invoke(builder, task);
+            t.join();
+        } catch (ReflectiveOperationException | InterruptedException e) {
+            return "failed: " + e;
+        }
+        return waitFor(task);
+    }
+
+    /** The lazily made executor: made and its worker started on the first call. */
+    private synchronized ThreadPoolExecutor lazyPool() {
+        if (lazy == null) {
+            lazy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "app-lazy");
+                t.setDaemon(true);
+                return t;
+            });
+            lazy.prestartCoreThread();
+        }
+        return lazy;
+    }
+
+    private static ExecutorService virtualThreadPerTaskExecutor() {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
     }
 
     private static String waitFor(Future<String> work) {
@@ -117,6 +198,15 @@ public final class Routes {
                 String label = line.substring(5).trim();
                 String answer = waitFor(pool.submit(() -> UserActions.act(jdbc, downstream, label, null, 0)));
                 System.out.println("done " + label + " " + answer);
+                System.out.flush();
+            } else if (line.startsWith("lazy ")) {
+                String label = line.substring(5).trim();
+                String answer = waitFor(lazyPool().submit(() -> UserActions.act(jdbc, downstream, label, null, 0)));
+                System.out.println("done " + label + " " + answer);
+                System.out.flush();
+            } else if (line.startsWith("vexec ") || line.startsWith("vthread ")) {
+                String label = line.substring(line.indexOf(' ') + 1).trim();
+                System.out.println("done " + label + " " + onVirtualThread(line.substring(0, line.indexOf(' ')), label, null));
                 System.out.flush();
             }
         }

@@ -13,16 +13,22 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 
 /**
  * A jakarta.servlet application on embedded Tomcat 10.1 (no Warden code) with two connectors on
  * loopback: one with a pool of 8 request threads, one with a single request thread (every
- * request it serves runs on the same pooled thread). Serves the {@link Routes} ({@code /act/},
- * {@code /pool/}, {@code /stage/}, {@code /forkjoin/}, {@code /async/}; a filter in front of {@code /act/}), plus
+ * request it serves runs on the same pooled thread). With a fourth argument {@code virtual}
+ * (JDK 21+), both serve every request on a virtual thread of its own instead, as Spring Boot's
+ * {@code spring.threads.virtual.enabled=true} makes Tomcat do: the first through the executor
+ * Spring Boot installs ({@code VirtualThreadExecutor("tomcat-handler-")}), the second through the
+ * connector's own {@code useVirtualThreads} property. Serves the {@link Routes} ({@code /act/},
+ * {@code /pool/}, {@code /stage/}, {@code /forkjoin/}, {@code /async/}, {@code /prestart/}, {@code /vexec/},
+ * {@code /vthread/}; a filter in front of {@code /act/}), plus
  * {@code /fwd/<label>}: wraps the request in an {@code HttpServletRequestWrapper} and forwards it to
  * {@code /act/<label>} (a second servlet {@code service} inside the first). Prints
  * {@code ports: <pool> <single>} when serving, then runs the {@link Routes} standard-input commands
- * until it closes. Arguments: JDBC URL, downstream base URL, Tomcat base directory.
+ * until it closes. Arguments: JDBC URL, downstream base URL, Tomcat base directory[, {@code virtual}].
  */
 public final class TomcatApp {
     public static void main(String[] args) throws Exception {
@@ -32,13 +38,17 @@ public final class TomcatApp {
         tomcat.setBaseDir(args[2]);
         Connector pool = connector(8);
         Connector single = connector(1);
+        if (args.length > 3 && args[3].equals("virtual")) {
+            pool.getProtocolHandler().setExecutor(new VirtualThreadExecutor("tomcat-handler-"));
+            single.setProperty("useVirtualThreads", "true");
+        }
         tomcat.getService().addConnector(pool);
         tomcat.getService().addConnector(single);
         tomcat.setConnector(pool);
 
         Context ctx = tomcat.addContext("", null);
         Tomcat.addServlet(ctx, "served", new Served(routes)).setAsyncSupported(true);
-        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/forkjoin/*", "/async/*"}) {
+        for (String path : new String[] {"/act/*", "/pool/*", "/stage/*", "/forkjoin/*", "/async/*", "/prestart/*", "/vexec/*", "/vthread/*"}) {
             ctx.addServletMappingDecoded(path, "served");
         }
         Tomcat.addServlet(ctx, "fwd", new ForwardServlet());

@@ -14,7 +14,7 @@ import java.sql.Statement;
  * code: an H2 {@code INSERT} of the request's label (also its column alias, which the evidence keeps), an {@code HttpURLConnection} GET of
  * {@code <downstream>/<label>}, and (when asked) a refund through a LangChain4j-annotated
  * {@code @Tool} method called as a plain method. Answers one line saying what each did and which
- * thread served the request. A package outside {@code dev.warden.agent}, whose classes Warden
+ * thread served the request (for a virtual thread, also the carrier it ran on). A package outside {@code dev.warden.agent}, whose classes Warden
  * never weaves. Any thread.
  */
 public final class UserActions {
@@ -81,7 +81,18 @@ public final class UserActions {
                 tool = outcome(e);
             }
         }
-        return "sql=" + sql + " http=" + http + " refund=" + tool + " thread=" + Thread.currentThread().getName();
+        return "sql=" + sql + " http=" + http + " refund=" + tool + " thread=" + thread();
+    }
+
+    /**
+     * The calling thread: its name, or for a virtual thread {@code virtual:<name>#<id>@<carrier>}
+     * (its {@code toString()} names the carrier it is mounted on).
+     */
+    static String thread() {
+        Thread t = Thread.currentThread();
+        String s = t.toString(); // VirtualThread[#45,tomcat-handler-3]/runnable@ForkJoinPool-1-worker-1
+        int at = s.lastIndexOf('@');
+        return s.startsWith("VirtualThread[") && at > 0 ? "virtual:" + t.getName() + "#" + t.getId() + s.substring(at) : t.getName();
     }
 
     /** The label as an SQL identifier ({@code alice-1} → {@code alice_1}). */

@@ -45,6 +45,8 @@ public final class HookRegistry {
     private static final String SPRING_CALL = "(Ljava/lang/String;Lorg/springframework/ai/chat/model/ToolContext;)Ljava/lang/String;";
     static final String CONNECTION = "java/sql/Connection";
     private static final String STPE = "java/util/concurrent/ScheduledThreadPoolExecutor";
+    /** {@code Thread.start(ThreadContainer)}, JDK 19+ (package-private; absent on JDK 17). */
+    private static final String THREAD_CONTAINER = "(Ljdk/internal/vm/ThreadContainer;)V";
     private static final String MX = "jdk/internal/net/http/MultiExchange";
     private static final String URLCONN = "sun/net/www/protocol/http/HttpURLConnection";
     private static final String HC4_EXEC = "(Lorg/apache/http/conn/routing/HttpRoute;Lorg/apache/http/client/methods/HttpRequestWrapper;"
@@ -183,6 +185,8 @@ public final class HookRegistry {
 
             // ---- session propagation: executors (and CompletableFuture async stages), threads, virtual threads ----
             Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
+            // a pool's worker started outside execute (prestartCoreThread, setCorePoolSize, a scheduled pool's first task) never takes on its starter's context
+            Hook.on("session", "jdk", "java/util/concurrent/ThreadPoolExecutor", "addWorker", "(Ljava/lang/Runnable;Z)Z", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "execute", "(Ljava/lang/Runnable;)V", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "submit", "(Ljava/lang/Runnable;)Ljava/util/concurrent/ForkJoinTask;", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/util/concurrent/ForkJoinPool", "submit",
@@ -197,9 +201,12 @@ public final class HookRegistry {
             Hook.on("session", "jdk", STPE, "scheduleWithFixedDelay",
                     "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;", ExecuteAdvice::new),
             Hook.on("session", "jdk", "java/lang/Thread", "start", "()V", ThreadAdvice::start),
+            // JDK 19+: threads started into a container (thread-per-task executors, structured concurrency); pool workers' containers skipped
+            Hook.on("session", "jdk", "java/lang/Thread", "start", THREAD_CONTAINER, ThreadAdvice::startInContainer),
             // application subclasses of Thread that override run() (their run never reaches Thread.run)
             Hook.onSubtypes("session", "jdk", "java/lang/Thread", "run", "()V", ThreadAdvice::run),
             Hook.on("session", "jdk", "java/lang/Thread", "run", "()V", ThreadAdvice::run),
-            Hook.on("session", "jdk", "java/lang/VirtualThread", "start", "()V", ThreadAdvice::start),
+            // every virtual thread start (start() calls it; Executors.newVirtualThreadPerTaskExecutor() calls only it)
+            Hook.on("session", "jdk", "java/lang/VirtualThread", "start", THREAD_CONTAINER, ThreadAdvice::startInContainer),
             Hook.on("session", "jdk", "java/lang/VirtualThread", "run", "(Ljava/lang/Runnable;)V", ThreadAdvice::run));
 }

@@ -6,7 +6,10 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * A task handed to an executor ({@code ThreadPoolExecutor.execute(Runnable)},
  * {@code ForkJoinPool.execute/submit}, {@code ScheduledThreadPoolExecutor.schedule*}, servlet
- * {@code AsyncContext.start}): at entry the task argument (a {@code Runnable}, or a {@code Callable}
+ * {@code AsyncContext.start}; also {@code ThreadPoolExecutor.addWorker}, so a worker started outside
+ * {@code execute}, e.g. by {@code prestartCoreThread} during a request, is started inside a
+ * submission and never inherits its starter's context; its first task, when it has one, comes
+ * from {@code execute}, already wrapped, and is left as it is): at entry the task argument (a {@code Runnable}, or a {@code Callable}
  * for {@link #callable}) is replaced by {@code Bridge.wrapTask(task)} / {@code Bridge.wrapCallable(task)}
  * (the task itself when the submitter has neither session nor principal); at exit, normal or thrown, {@code Bridge.submitted()}. One instance per woven method;
  * confined to the transforming thread.

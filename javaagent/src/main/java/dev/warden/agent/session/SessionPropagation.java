@@ -16,13 +16,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * executing thread's own restored afterwards (so a pooled worker never keeps a session or a user);
  * a {@code Thread} (an application subclass overriding {@code run()} included: its {@code run} is
  * woven) or virtual thread started inside a session or with a principal begins with that context
- * and keeps it for its life. Lambdas are hidden classes no transformer sees, so the context travels
+ * and keeps it for its life: {@code Thread.start()}, {@code Thread.ofVirtual().start},
+ * and the threads a thread-per-task executor ({@code Executors.newVirtualThreadPerTaskExecutor()},
+ * {@code newThreadPerTaskExecutor}) or a structured-concurrency scope starts for each task, which
+ * the JDK starts through the package-private {@code start(ThreadContainer)} and never through
+ * {@code start()} (see {@link ThreadAdvice}). Lambdas are hidden classes no transformer sees, so the context travels
  * with the task object where it is handed over, never through the lambda.
  *
  * <p>Only framework sessions and tool parents travel: a thread's own default session stays its
  * own, except inside a tool, whose session (its thread's, when no framework set one) travels with
- * its work. Threads an executor starts as its workers (inside {@code execute}) do not inherit the task's
- * context: the task carries it. Thread subclasses of the JDK itself (e.g. {@code ForkJoinWorkerThread})
+ * its work. Threads an executor starts as its workers (inside {@code execute} or
+ * {@code ThreadPoolExecutor.addWorker}, or on JDK 19+ into a pool's shared thread container) do not
+ * inherit their starter's context: each task carries its own. Thread subclasses of the JDK itself (e.g. {@code ForkJoinWorkerThread})
  * never inherit: they are pool workers.
  *
  * <p>Any thread; state per thread lives in its {@link ThreadState} (session, parent, principal,

@@ -27,7 +27,16 @@ final class ServedApp implements AutoCloseable {
     final int[] ports;
 
     ServedApp(Path dir, String agentArgs, Class<?> main, String... args) throws Exception {
+        this(dir, null, java.util.List.of(), agentArgs, main, args);
+    }
+
+    /** The application on the JVM {@code java} (null: this test's own) with the JVM options {@code jvmArgs}. */
+    ServedApp(Path dir, Path java, java.util.List<String> jvmArgs, String agentArgs, Class<?> main, String... args) throws Exception {
         run = new AgentRun().agent(agentArgs).main(main, args);
+        run.jvmArgs.addAll(jvmArgs);
+        if (java != null) {
+            run.java = java;
+        }
         run.classpath = AgentRun.defaultClasspath() + File.pathSeparator
                 + Files.readString(AgentRun.libs().resolve("classpath-servlet.txt"), StandardCharsets.UTF_8).trim();
         out = dir.resolve(main.getSimpleName() + ".stdout");
