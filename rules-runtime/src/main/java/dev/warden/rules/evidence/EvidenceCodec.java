@@ -309,7 +309,12 @@ public final class EvidenceCodec {
         r.target = in.readString();
         int attrs = in.readCount();
         for (int i = 0; i < attrs; i++) {
-            r.attributes.put(in.readString(), in.readString());
+            String name = in.readString();
+            if (name == null) {
+                // damaged or hostile bytes: a map written by encode never has a null key
+                throw new IllegalArgumentException("attribute " + i + " has no name");
+            }
+            r.attributes.put(name, in.readString());
         }
         r.argsDigest = in.readString();
         r.decision = in.readString();

@@ -135,9 +135,15 @@ class CanonicalHasherTest {
 
     @Test
     void repeatedAttributeKeysKeepTheFirstPositionAndTheLastValue() {
-        // EvidenceCodec writes a map, which cannot repeat a key; hostile bytes can
-        EvidenceRecord r = randomRecord();
-        r.attributes.clear();
+        // EvidenceCodec writes a map, which cannot repeat a key; hostile bytes can. The record is
+        // fixed, not random: a random field holding "cc" would take the damage meant for the key
+        EvidenceRecord r = new EvidenceRecord();
+        r.type = EvidenceRecord.Type.DECISION;
+        r.seq = 7;
+        r.timeMicros = 1_700_000_000_000_000L;
+        r.agent = "agent";
+        r.kind = "tool";
+        r.target = "issueRefund";
         r.attributes.put("a", "1");
         r.attributes.put("bb", "2");
         r.attributes.put("cc", "3");
@@ -148,6 +154,20 @@ class CanonicalHasherTest {
         EvidenceRecord decoded = EvidenceCodec.decode(enc);
         assertEquals(2, decoded.attributes.size());
         assertEquals(EvidenceJson.chainHash(null, decoded), EvidenceJson.hex(new CanonicalHasher().chainHash(null, enc, 0, enc.length)));
+    }
+
+    @Test
+    void anAttributeWithoutANameIsADamagedRecord() {
+        // bytes encode never writes: a null attribute name must read as damage (IllegalArgumentException,
+        // which every reader treats as a bad record), not as a NullPointerException that kills the reader
+        EvidenceRecord r = new EvidenceRecord();
+        r.type = EvidenceRecord.Type.DECISION;
+        r.attributes.put("", "v");
+        byte[] enc = EvidenceCodec.encode(r);
+        int at = indexOf(enc, new byte[] {2, 4, 'v'}); // "" (length + 1 = 1, zigzag 2), then "v" (2, zigzag 4)
+        enc[at] = 0; // the name becomes null
+        assertThrows(IllegalArgumentException.class, () -> EvidenceCodec.decode(enc));
+        assertThrows(IllegalArgumentException.class, () -> new CanonicalHasher().chainHash(null, enc, 0, enc.length));
     }
 
     @Test
