@@ -135,6 +135,8 @@ public final class Shipper implements AutoCloseable {
     private InstanceFeed ownFeed;
     private FileChannel ownLock;
     private boolean wasConnected;
+    /** Whether the link to the collector was ever up in this JVM (shipper thread only). */
+    private boolean everConnected;
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[0]);
     private final Frames.In in = new Frames.In();
     private final Frames.Out out = new Frames.Out(4096);
@@ -288,6 +290,9 @@ public final class Shipper implements AutoCloseable {
             f.reconnect();
         }
         wasConnected = false;
+        // the driver and client run their duty cycles on this thread: a fresh link must not start in
+        // the quiet park, or connecting takes a round of 100 ms parks per handshake step
+        lastWorkNanos = System.nanoTime();
     }
 
     private void loop(IdleStrategy idle) throws IOException {
@@ -299,6 +304,8 @@ public final class Shipper implements AutoCloseable {
             long now = System.nanoTime();
             boolean connected = pub.isConnected();
             if (connected && !wasConnected) {
+                everConnected = true;
+                work++;
                 for (InstanceFeed f : feeds.values()) {
                     f.reconnect(); // a (re)started collector: hello first, then resume from its ack
                 }
@@ -331,7 +338,7 @@ public final class Shipper implements AutoCloseable {
             if (work > 0) {
                 lastWorkNanos = now;
                 idle.idle(work + aeronWork);
-            } else if (now - lastWorkNanos > QUIET_AFTER_NANOS) {
+            } else if (drainUntilNanos == 0 && now - lastWorkNanos > QUIET_AFTER_NANOS) {
                 // nothing for a while: wake 10 times a second, not 1000 (Aeron's keep-alives and
                 // heartbeats need a duty cycle every few hundred ms), sooner when records or an
                 // approval request arrive; 100 times a second while a decision is awaited
@@ -346,8 +353,13 @@ public final class Shipper implements AutoCloseable {
 
     /** While closing: whether to stop now (everything of this JVM acknowledged for a moment, nobody to ship to, or out of time). */
     private boolean drained(long now, boolean connected) {
-        if (!connected || now - drainUntilNanos >= 0 || ownFeed == null) {
+        if (now - drainUntilNanos >= 0 || ownFeed == null) {
             return true;
+        }
+        if (!connected) {
+            // a link that was up and went away: nobody to ship to. One never up yet (a JVM that ran
+            // briefly, exiting while its link still comes up) gets the rest of the drain time to connect
+            return everConnected;
         }
         if (!ownFeed.caughtUp()) {
             caughtUpSinceNanos = 0;
@@ -566,6 +578,7 @@ public final class Shipper implements AutoCloseable {
         approvals.failAll("the agent is shutting down");
         if (drainMillis > 0 && thread.isAlive()) {
             drainUntilNanos = System.nanoTime() + drainMillis * 1_000_000L;
+            LockSupport.unpark(thread); // out of a quiet park: draining runs at full duty cycle
             try {
                 thread.join(drainMillis + 500);
             } catch (InterruptedException e) {

@@ -140,9 +140,12 @@ class ServletPrincipalIT {
         }
         assertTrue(requests.stream().anyMatch(l -> threadOf(answers.get(l)).startsWith("virtual:tomcat-handler-")), "Spring Boot's executor: " + all);
         assertTrue(requests.stream().anyMatch(l -> threadOf(answers.get(l)).contains("-virt-")), "the connector's useVirtualThreads: " + all);
-        // the sequence: each request followed another user's (or no user's) on the same carrier thread
-        List<String> carriers = s.userOf.keySet().stream().filter(l -> l.startsWith("s")).map(l -> carrierOf(answers.get(l))).distinct().toList();
-        assertEquals(1, carriers.size(), "one carrier thread ran the sequence: " + all);
+        // the sequence: requests of different users (and of none) took turns on the same carrier thread (one carrier
+        // with parallelism=1, unless the scheduler added one for a while to make up for blocking file I/O)
+        Map<String, java.util.Set<String>> usersByCarrier = new HashMap<>();
+        s.userOf.keySet().stream().filter(l -> l.startsWith("s"))
+                .forEach(l -> usersByCarrier.computeIfAbsent(carrierOf(answers.get(l)), c -> new java.util.HashSet<>()).add(String.valueOf(s.userOf.get(l))));
+        assertTrue(usersByCarrier.values().stream().anyMatch(users -> users.size() >= 3), "users took turns on one carrier thread: " + usersByCarrier + " " + all);
 
         // the virtual-thread hand-offs: the work ran on a virtual thread other than the request's, inside the request's handOff tool
         for (String[] h : VIRTUAL_HANDED_OFF) {
