@@ -28,6 +28,12 @@ public final class BudgetWindow {
     private final long bucketMillis;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
+    /**
+     * Expiries between clearing a bucket and taking its sum off {@link #total} (two atomic steps):
+     * meanwhile the total still counts an amount that left the window, so a check that finds the
+     * budget full waits for them (a bounded spin, then yields) instead of refusing spuriously.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger expiring = new java.util.concurrent.atomic.AtomicInteger();
     /** The bucket epoch of the last expiry scan ({@link #NEVER} before the first): buckets only leave the window when the epoch moves. */
     private volatile long scannedEpoch = NEVER;
 
@@ -64,7 +70,30 @@ public final class BudgetWindow {
     /** True when reserving {@code cents} now would take the total over the max. */
     public boolean wouldExceed(long cents, long now) {
         currentEpoch(now);
-        return total.get() + cents > maxCents;
+        for (int tries = 0; ; tries++) {
+            if (total.get() + cents <= maxCents) {
+                return false;
+            }
+            if (!settling(tries)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * True (after a short wait) while an expiry is taking its amount off the total, so that the
+     * caller looks again; false when none is, or after {@code tries} waits (the budget is full).
+     */
+    private boolean settling(int tries) {
+        if (expiring.get() == 0 || tries >= 200) {
+            return false;
+        }
+        if (tries < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the expiring thread may be descheduled: let it finish
+        }
+        return true;
     }
 
     /** Reserves {@code cents} if it fits; false (nothing reserved) otherwise. */
@@ -79,9 +108,12 @@ public final class BudgetWindow {
 
     private boolean reserve(long cents, long now, boolean force) {
         long epoch = currentEpoch(now);
-        while (true) {
+        for (int tries = 0; ; ) {
             long t = total.get();
             if (!force && t + cents > maxCents) {
+                if (settling(tries++)) {
+                    continue;
+                }
                 return false;
             }
             if (total.compareAndSet(t, t + cents)) {
@@ -139,10 +171,17 @@ public final class BudgetWindow {
                 // amount has already left the window, and must not push the newer one out
                 total.addAndGet(-cents);
                 return;
-            } else if (buckets.compareAndSet(i, b, pack(epoch, cents))) {
-                // the slot held an expired bucket: its amount leaves the total
-                total.addAndGet(-sum);
-                return;
+            } else {
+                expiring.incrementAndGet();
+                try {
+                    if (buckets.compareAndSet(i, b, pack(epoch, cents))) {
+                        // the slot held an expired bucket: its amount leaves the total
+                        total.addAndGet(-sum);
+                        return;
+                    }
+                } finally {
+                    expiring.decrementAndGet();
+                }
             }
         }
     }
@@ -186,8 +225,15 @@ public final class BudgetWindow {
             }
             long e = bucketEpoch(b);
             long age = ((current & EPOCH_MASK) - e) & EPOCH_MASK;
-            if (age > span && !isFuture(e, current) && buckets.compareAndSet(i, b, b & ~SUM_MASK)) {
-                total.addAndGet(-sum);
+            if (age > span && !isFuture(e, current)) {
+                expiring.incrementAndGet();
+                try {
+                    if (buckets.compareAndSet(i, b, b & ~SUM_MASK)) {
+                        total.addAndGet(-sum);
+                    }
+                } finally {
+                    expiring.decrementAndGet();
+                }
             }
         }
         scannedEpoch = current;
