@@ -43,7 +43,7 @@ final class KindIndex<T extends KindIndex.Entry> {
                 continue;
             }
             AttrMatcher t = p.test(primary);
-            if (!indexable(t)) {
+            if (!indexable(t, primary)) {
                 gen.add(e);
                 continue;
             }
@@ -75,7 +75,7 @@ final class KindIndex<T extends KindIndex.Entry> {
     }
 
     /** True when every member of the test is an exact value or (for hosts) a {@code *.suffix}. */
-    private boolean indexable(AttrMatcher t) {
+    private static boolean indexable(AttrMatcher t, Attr primary) {
         if (t == null) {
             return false;
         }
@@ -153,13 +153,8 @@ final class KindIndex<T extends KindIndex.Entry> {
         }
         Attr primary = primaryOf(p.kind);
         AttrMatcher t = p.test(primary);
-        if (t == null) {
-            return p;
-        }
-        for (ValueMatcher m : t.matcher.members()) {
-            if (m.exactValues() == null) {
-                return p;
-            }
+        if (!indexable(t, primary)) {
+            return p; // in the generic list: nothing tested it yet
         }
         AttrMatcher[] rest = new AttrMatcher[p.tests.length - 1];
         int n = 0;
