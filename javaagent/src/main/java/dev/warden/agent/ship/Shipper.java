@@ -578,6 +578,7 @@ public final class Shipper implements AutoCloseable {
         approvals.failAll("the agent is shutting down");
         if (drainMillis > 0 && thread.isAlive()) {
             drainUntilNanos = System.nanoTime() + drainMillis * 1_000_000L;
+            // not wake(): an unconditional permit also ends a park the thread is just about to begin
             LockSupport.unpark(thread); // out of a quiet park: draining runs at full duty cycle
             try {
                 thread.join(drainMillis + 500);
